@@ -1,0 +1,167 @@
+//! The whole pipeline, as the commands run it: `build` writes, `check` stops short of writing.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::config::{self, Overrides};
+use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
+use crate::render::{self, OutputFile};
+use crate::site::Site;
+use crate::theme::Theme;
+use crate::write::{self, WriteError};
+use crate::{content, resolve};
+
+/// What `gloss build` and `gloss check` take.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// Defaults to `<root>/public`.
+    pub output_dir: Option<PathBuf>,
+    pub base_url: Option<String>,
+    pub drafts: bool,
+}
+
+#[derive(Debug)]
+pub struct BuildReport {
+    pub output_dir: PathBuf,
+    pub pages: usize,
+    pub files: usize,
+    pub elapsed: Duration,
+    /// Warnings; a report only exists when there were no errors.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The input has problems; every one of them is listed.
+    #[error("the site has {} error(s)", count_errors(.0))]
+    Content(Vec<Diagnostic>),
+    /// The output could not be written.
+    #[error(transparent)]
+    Write(#[from] WriteError),
+    #[error("{0}")]
+    Usage(String),
+}
+
+fn count_errors(list: &[Diagnostic]) -> usize {
+    list.iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count()
+}
+
+/// A rendered site, held in memory.
+pub struct Rendered {
+    pub site: Site,
+    pub files: Vec<OutputFile>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Load, resolve and render, writing nothing.
+pub fn generate(options: &BuildOptions) -> Result<Rendered, Error> {
+    let mut diags = Diagnostics::new();
+    let overrides = Overrides {
+        base_url: options.base_url.clone(),
+        drafts: options.drafts,
+    };
+    let Some(config) = config::load(&options.root, &overrides, &mut diags) else {
+        return Err(Error::Content(diags.into_vec()));
+    };
+    let theme = Theme::load(&config);
+    let loaded = content::load(&config, &mut diags);
+    let site = resolve::resolve(config, loaded, &mut diags);
+    let theme = match theme {
+        Ok(theme) => theme,
+        Err(errors) => {
+            diags.extend(errors);
+            return Err(Error::Content(diags.into_vec()));
+        }
+    };
+    if diags.has_errors() {
+        return Err(Error::Content(diags.into_vec()));
+    }
+    let files = render::render(&site, &theme).map_err(|errors| {
+        diags.extend(errors);
+        Error::Content(std::mem::take(&mut diags).into_vec())
+    })?;
+    Ok(Rendered {
+        site,
+        files,
+        diagnostics: diags.into_vec(),
+    })
+}
+
+/// `gloss build`: the site into the output folder, or nothing at all.
+pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
+    let started = Instant::now();
+    let output_dir = options
+        .output_dir
+        .clone()
+        .unwrap_or_else(|| options.root.join("public"));
+    check_output_dir(&options.root, &output_dir)?;
+    let rendered = generate(options)?;
+    write::replace_dir(&rendered.files, &output_dir)?;
+    Ok(BuildReport {
+        output_dir,
+        pages: rendered
+            .files
+            .iter()
+            .filter(|f| f.path.ends_with(".html"))
+            .count(),
+        files: rendered.files.len(),
+        elapsed: started.elapsed(),
+        diagnostics: rendered.diagnostics,
+    })
+}
+
+/// The output folder is replaced whole, so it must never be the site itself or hold it.
+fn check_output_dir(root: &Path, out: &Path) -> Result<(), Error> {
+    let abs = |p: &Path| {
+        std::path::absolute(p)
+            .map(|p| normalize(&p))
+            .map_err(|e| Error::Usage(format!("cannot resolve `{}`: {e}", p.display())))
+    };
+    let root_abs = abs(root)?;
+    let out_abs = abs(out)?;
+    let root_real = std::fs::canonicalize(&root_abs).unwrap_or(root_abs.clone());
+    let out_real = std::fs::canonicalize(&out_abs).unwrap_or(out_abs.clone());
+    for (r, o) in [(&root_abs, &out_abs), (&root_real, &out_real)] {
+        if r.starts_with(o) {
+            return Err(Error::Usage(format!(
+                "the output folder `{}` contains the site; it would be replaced whole. Choose another --output-dir",
+                out.display()
+            )));
+        }
+        if o.starts_with(r.join("content"))
+            || o.starts_with(r.join("templates"))
+            || o.starts_with(r.join("themes"))
+            || o.starts_with(r.join("static"))
+        {
+            return Err(Error::Usage(format!(
+                "the output folder `{}` is inside the site's sources. Choose another --output-dir",
+                out.display()
+            )));
+        }
+    }
+    if out_abs.join("site.toml").exists() {
+        return Err(Error::Usage(format!(
+            "`{}` holds a site.toml; gloss will not replace a site's folder. Choose another --output-dir",
+            out.display()
+        )));
+    }
+    Ok(())
+}
+
+/// Removes `.` and `..` without touching the disk.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            c => out.push(c),
+        }
+    }
+    out
+}

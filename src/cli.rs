@@ -1,0 +1,71 @@
+//! The command line, declared with clap; doc comments become `--help`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// gloss: a static site generator for annotated news explainers.
+#[derive(Debug, Parser)]
+#[command(name = "gloss", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    /// When to colour diagnostics.
+    #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the site into the output folder (public/ by default).
+    ///
+    /// The previous output is replaced only when the whole build succeeds.
+    Build(BuildArgs),
+    /// Check every file and reference without writing anything.
+    Check(SiteArgs),
+    /// Start a new site in DIR from the built-in theme.
+    Init {
+        /// The folder to create; it must be new or empty.
+        dir: PathBuf,
+    },
+    /// Start a new article: content/articles/<slug>.md, dated today, as a draft.
+    New {
+        /// The article's title; the file name is made from it.
+        title: String,
+        /// Use this slug for the file name instead of one made from the title.
+        #[arg(long)]
+        slug: Option<String>,
+        /// The site's root folder.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct SiteArgs {
+    /// The site's root folder, where site.toml is.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Use this base URL instead of site.toml's (for preview deployments).
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Include articles and pages marked `draft: true`.
+    #[arg(long)]
+    pub drafts: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// Where to write the site [default: <root>/public].
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub output_dir: Option<PathBuf>,
+}

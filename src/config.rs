@@ -1,0 +1,281 @@
+//! `site.toml` → [`Config`]: parsed strictly (unknown keys are errors), then validated.
+//!
+//! ```toml
+//! title = "Explainers"
+//! base_url = "https://example.org/explainers/"
+//! language = "en"
+//! description = "What the news means"
+//! autolink = "first"      # first | all | none
+//! ```
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::Deserialize;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Location, SourceFile};
+
+/// How often gloss links a registered name it finds in an article's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum AutolinkMode {
+    /// The first mention of each entity or term per article.
+    #[default]
+    First,
+    /// Every mention.
+    All,
+    /// None: only explicit `entity:`/`term:` links.
+    None,
+}
+
+/// `site.toml` as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: String,
+    base_url: String,
+    #[serde(default = "default_language")]
+    language: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    autolink: AutolinkMode,
+    #[serde(default)]
+    theme: Option<String>,
+    /// The organisation named as publisher in structured data; defaults to the title.
+    #[serde(default)]
+    publisher: Option<String>,
+    /// A syntect theme name for code highlighting.
+    #[serde(default = "default_highlight_theme")]
+    highlight_theme: String,
+    /// How many articles the front page lists.
+    #[serde(default = "default_front_page_limit")]
+    front_page_limit: usize,
+}
+
+fn default_language() -> String {
+    "en".to_string()
+}
+
+fn default_highlight_theme() -> String {
+    "InspiredGitHub".to_string()
+}
+
+fn default_front_page_limit() -> usize {
+    20
+}
+
+/// The validated site configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub root: PathBuf,
+    pub title: String,
+    pub base_url: BaseUrl,
+    pub language: String,
+    pub description: String,
+    pub autolink: AutolinkMode,
+    /// `None` for the built-in theme.
+    pub theme: Option<String>,
+    pub publisher: String,
+    pub highlight_theme: String,
+    pub front_page_limit: usize,
+    pub drafts: bool,
+}
+
+/// An absolute site URL that always ends in `/`, possibly with a sub-path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BaseUrl(String);
+
+impl BaseUrl {
+    pub fn parse(raw: &str) -> Result<BaseUrl, String> {
+        let raw = raw.trim();
+        let rest = raw
+            .strip_prefix("https://")
+            .or_else(|| raw.strip_prefix("http://"))
+            .ok_or_else(|| format!("`{raw}` is not an absolute http(s) URL"))?;
+        if rest.is_empty() || rest.starts_with('/') {
+            return Err(format!("`{raw}` has no host"));
+        }
+        if raw.contains(['?', '#', ' ', '"', '<', '>']) {
+            return Err(format!(
+                "`{raw}` must not contain a query, fragment or spaces"
+            ));
+        }
+        let mut url = raw.to_string();
+        if !url.ends_with('/') {
+            url.push('/');
+        }
+        Ok(BaseUrl(url))
+    }
+
+    /// The absolute URL of a site path such as `articles/x/` (no leading slash).
+    pub fn join(&self, path: &str) -> String {
+        format!("{}{}", self.0, path.trim_start_matches('/'))
+    }
+
+    /// The path part, `/` or `/explainers/`.
+    pub fn path(&self) -> &str {
+        let after_scheme = self.0.find("://").map_or(0, |i| i + 3);
+        self.0[after_scheme..]
+            .find('/')
+            .map_or("/", |i| &self.0[after_scheme + i..])
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Overrides from the command line, applied after `site.toml` is read.
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    pub base_url: Option<String>,
+    pub drafts: bool,
+}
+
+/// Reads and validates `<root>/site.toml`. Problems go to `diags`; `None` means the site cannot
+/// be built at all.
+pub fn load(root: &Path, overrides: &Overrides, diags: &mut Diagnostics) -> Option<Config> {
+    let path = root.join("site.toml");
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) => {
+            diags.push(
+                Diagnostic::error("gloss::config", format!("cannot read site.toml: {e}"))
+                    .in_file("site.toml")
+                    .help("run gloss in a site's root folder, or pass --root; `gloss init DIR` starts a new site"),
+            );
+            return None;
+        }
+    };
+    let file = SourceFile::new("site.toml", text.trim_start_matches('\u{feff}'));
+    parse(root, &file, overrides, diags)
+}
+
+/// Parses an already-read `site.toml`.
+pub fn parse(
+    root: &Path,
+    file: &Arc<SourceFile>,
+    overrides: &Overrides,
+    diags: &mut Diagnostics,
+) -> Option<Config> {
+    let raw: RawConfig = match toml::from_str(&file.text) {
+        Ok(raw) => raw,
+        Err(e) => {
+            let span = e.span().unwrap_or(0..0);
+            diags.push(
+                Diagnostic::error(
+                    "gloss::config",
+                    e.message().trim_end_matches('.').to_string(),
+                )
+                .at(Location::new(file, span)),
+            );
+            return None;
+        }
+    };
+    let base_url_raw = overrides.base_url.as_deref().unwrap_or(&raw.base_url);
+    let base_url = match BaseUrl::parse(base_url_raw) {
+        Ok(url) => url,
+        Err(message) => {
+            let mut d = Diagnostic::error("gloss::config", format!("invalid base_url: {message}"));
+            d = match (overrides.base_url.is_some(), file.text.find("base_url")) {
+                (false, Some(at)) => d.at(Location::new(file, at..at + "base_url".len())),
+                _ => d.in_file("site.toml"),
+            };
+            diags.push(
+                d.help("write it like https://example.org/ or https://example.org/explainers/"),
+            );
+            return None;
+        }
+    };
+    let theme = raw.theme.filter(|t| t != "default");
+    if let Some(name) = &theme
+        && !root.join("themes").join(name).is_dir()
+    {
+        let at = file.text.find("theme").unwrap_or(0);
+        diags.push(
+            Diagnostic::error("gloss::config", format!("theme `{name}` not found"))
+                .at(Location::new(file, at..at + "theme".len()))
+                .help(format!(
+                    "create themes/{name}/ or remove the `theme` key to use the built-in theme"
+                )),
+        );
+        return None;
+    }
+    Some(Config {
+        root: root.to_path_buf(),
+        publisher: raw.publisher.unwrap_or_else(|| raw.title.clone()),
+        title: raw.title,
+        base_url,
+        language: raw.language,
+        description: raw.description,
+        autolink: raw.autolink,
+        theme,
+        highlight_theme: raw.highlight_theme,
+        front_page_limit: raw.front_page_limit.max(1),
+        drafts: overrides.drafts,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(text: &str) -> Result<Config, String> {
+        let file = SourceFile::new("site.toml", text);
+        let mut diags = Diagnostics::new();
+        parse(Path::new("."), &file, &Overrides::default(), &mut diags).ok_or_else(|| {
+            diags
+                .sorted()
+                .iter()
+                .map(|d| d.to_string())
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+    }
+
+    #[test]
+    fn minimal_config_gets_defaults() {
+        let config = check("title = \"T\"\nbase_url = \"https://example.org\"\n").unwrap();
+        assert_eq!(config.base_url.as_str(), "https://example.org/");
+        assert_eq!(config.base_url.path(), "/");
+        assert_eq!(config.language, "en");
+        assert_eq!(config.autolink, AutolinkMode::First);
+        assert_eq!(config.publisher, "T");
+    }
+
+    #[test]
+    fn sub_path_is_kept() {
+        let config =
+            check("title = \"T\"\nbase_url = \"https://example.org/explainers\"\n").unwrap();
+        assert_eq!(config.base_url.path(), "/explainers/");
+        assert_eq!(
+            config.base_url.join("articles/a/"),
+            "https://example.org/explainers/articles/a/"
+        );
+    }
+
+    #[test]
+    fn unknown_key_names_the_key_and_line() {
+        let err =
+            check("title = \"T\"\nbase_url = \"https://e.org\"\ntitel = \"x\"\n").unwrap_err();
+        assert!(
+            err.starts_with("site.toml:3:1: error[gloss::config]"),
+            "{err}"
+        );
+        assert!(err.contains("titel"), "{err}");
+    }
+
+    #[test]
+    fn bad_autolink_mode_is_an_error() {
+        let err = check("title = \"T\"\nbase_url = \"https://e.org\"\nautolink = \"some\"\n")
+            .unwrap_err();
+        assert!(err.starts_with("site.toml:3:"), "{err}");
+    }
+
+    #[test]
+    fn relative_base_url_is_rejected() {
+        let err = check("title = \"T\"\nbase_url = \"/explainers/\"\n").unwrap_err();
+        assert!(err.contains("invalid base_url"), "{err}");
+    }
+}

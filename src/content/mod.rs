@@ -1,0 +1,626 @@
+//! The load stage: `content/` → [`Loaded`], every file read and parsed, every problem recorded.
+//!
+//! ```text
+//! content/articles/<slug>.md     Markdown, YAML front matter or a sidecar <slug>.yaml
+//! content/pages/<slug>.md        plain pages
+//! content/entities.yaml          people, organisations, places, events
+//! content/glossary.yaml          terms
+//! ```
+//! Nothing here knows about other articles: cross-references are the resolve stage's job.
+//! Files are read in parallel, but the result is ordered by path so builds are deterministic.
+
+mod date;
+pub mod front_matter;
+pub mod yaml;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+pub use date::Date;
+pub use front_matter::{EntityKind, RawEntity, RawFrontMatter, RawPageFrontMatter, RawTerm};
+
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Diagnostics, Location, SourceFile, did_you_mean};
+use front_matter::{Entries, FRONT_MATTER_KEYS, RawEntityRef};
+
+/// Everything read from `content/`, not yet cross-referenced.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    /// Sorted by file path.
+    pub articles: Vec<RawArticle>,
+    pub pages: Vec<RawPage>,
+    /// Registry entries first (file order), then inline ones from articles (article order).
+    pub entities: Vec<EntityDef>,
+    pub terms: Vec<TermDef>,
+}
+
+/// Where an article's YAML annotations live: its own front matter or a sidecar file.
+#[derive(Debug, Clone)]
+pub struct Meta {
+    pub file: Arc<SourceFile>,
+    /// Byte range of the YAML inside `file`.
+    pub range: std::ops::Range<usize>,
+}
+
+impl Meta {
+    pub fn yaml(&self) -> &str {
+        &self.file.text[self.range.clone()]
+    }
+
+    /// The location of `needle` in this YAML at or after `from` (relative to the YAML), or of
+    /// the whole block when it cannot be found.
+    pub fn locate(&self, needle: &str, from: usize) -> Location {
+        match front_matter::locate(self.yaml(), needle, from) {
+            Some(r) => Location::new(
+                &self.file,
+                self.range.start + r.start..self.range.start + r.end,
+            ),
+            None => Location::new(&self.file, self.range.start..self.range.start),
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct RawArticle {
+    pub file: Arc<SourceFile>,
+    pub meta: Meta,
+    pub slug: String,
+    pub front: RawFrontMatter,
+    pub body_start: usize,
+}
+
+impl RawArticle {
+    pub fn body(&self) -> &str {
+        &self.file.text[self.body_start..]
+    }
+}
+
+#[derive(Debug)]
+pub struct RawPage {
+    pub file: Arc<SourceFile>,
+    pub slug: String,
+    pub front: RawPageFrontMatter,
+    pub body_start: usize,
+}
+
+impl RawPage {
+    pub fn body(&self) -> &str {
+        &self.file.text[self.body_start..]
+    }
+}
+
+/// An entity as defined in one place (the registry or an article's `entities:`).
+#[derive(Debug, Clone)]
+pub struct EntityDef {
+    pub id: String,
+    pub entity: RawEntity,
+    pub location: Location,
+}
+
+#[derive(Debug, Clone)]
+pub struct TermDef {
+    pub id: String,
+    pub term: RawTerm,
+    pub location: Location,
+}
+
+/// Reads every file under `content/`. Problems go to `diags`; what could be read is returned.
+pub fn load(config: &Config, diags: &mut Diagnostics) -> Loaded {
+    let content = config.root.join("content");
+    if !content.is_dir() {
+        diags.push(
+            Diagnostic::error("gloss::no-content", "the site has no content/ folder")
+                .in_file("content")
+                .help("create content/articles/ with one Markdown file per article"),
+        );
+        return Loaded::default();
+    }
+    let files = discover(&config.root, &content, diags);
+
+    let articles: Vec<(Option<RawArticle>, Vec<Diagnostic>)> = files
+        .articles
+        .par_iter()
+        .map(|path| {
+            let mut local = Vec::new();
+            let article = load_article(&config.root, path, &files.sidecars, &mut local);
+            (article, local)
+        })
+        .collect();
+    let mut loaded = Loaded::default();
+    for (article, local) in articles {
+        diags.extend(local);
+        if let Some(article) = article
+            && (config.drafts || !article.front.draft)
+        {
+            loaded.articles.push(article);
+        }
+    }
+    for sidecar in &files.sidecars {
+        if !files.articles.contains(&sidecar.with_extension("md")) {
+            diags.push(
+                Diagnostic::warning(
+                    "gloss::orphan-sidecar",
+                    "sidecar file has no article beside it",
+                )
+                .in_file(rel(&config.root, sidecar))
+                .help("name it after an article: content/articles/<slug>.yaml beside <slug>.md"),
+            );
+        }
+    }
+    for path in &files.pages {
+        if let Some(page) = load_page(&config.root, path, diags)
+            && (config.drafts || !page.front.draft)
+        {
+            loaded.pages.push(page);
+        }
+    }
+    if let Some(path) = &files.entities {
+        loaded.entities = load_registry(&config.root, path, diags)
+            .into_iter()
+            .map(|(id, entity, location)| EntityDef {
+                id,
+                entity,
+                location,
+            })
+            .collect();
+    }
+    if let Some(path) = &files.glossary {
+        loaded.terms = load_registry(&config.root, path, diags)
+            .into_iter()
+            .map(|(id, term, location)| TermDef { id, term, location })
+            .collect();
+    }
+    collect_inline_definitions(&mut loaded);
+    loaded
+}
+
+/// The files of `content/`, by role. Sorted, so everything downstream is deterministic.
+#[derive(Default)]
+struct Files {
+    articles: Vec<PathBuf>,
+    sidecars: BTreeSet<PathBuf>,
+    pages: Vec<PathBuf>,
+    entities: Option<PathBuf>,
+    glossary: Option<PathBuf>,
+}
+
+fn discover(root: &Path, content: &Path, diags: &mut Diagnostics) -> Files {
+    let mut files = Files::default();
+    let walker = walkdir::WalkDir::new(content)
+        .sort_by_file_name()
+        .follow_links(true);
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                let path = e
+                    .path()
+                    .map(|p| rel(root, p))
+                    .unwrap_or_else(|| "content".into());
+                diags.push(
+                    Diagnostic::error("gloss::io", format!("cannot read: {e}")).in_file(path),
+                );
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let path = entry.path();
+        let Ok(inner) = path.strip_prefix(content) else {
+            continue;
+        };
+        let parts: Vec<&str> = match inner.iter().map(|p| p.to_str()).collect::<Option<_>>() {
+            Some(parts) => parts,
+            None => {
+                diags.push(
+                    Diagnostic::error("gloss::file-name", "file name is not valid UTF-8")
+                        .in_file(rel(root, path))
+                        .help("rename the file using UTF-8 characters"),
+                );
+                continue;
+            }
+        };
+        if parts.iter().any(|p| p.starts_with('.')) {
+            continue; // editor swap files, .DS_Store and the like
+        }
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        match (parts.as_slice(), ext) {
+            (["entities.yaml" | "entities.yml"], _) => files.entities = Some(path.to_path_buf()),
+            (["glossary.yaml" | "glossary.yml"], _) => files.glossary = Some(path.to_path_buf()),
+            (["articles", _], "md") => files.articles.push(path.to_path_buf()),
+            (["articles", _], "yaml") => {
+                files.sidecars.insert(path.to_path_buf());
+            }
+            (["pages", _], "md") => files.pages.push(path.to_path_buf()),
+            (_, "md" | "yaml" | "yml") => diags.push(
+                Diagnostic::warning("gloss::stray-file", "file is not part of the site")
+                    .in_file(rel(root, path))
+                    .help("articles go in content/articles/, pages in content/pages/, registries are content/entities.yaml and content/glossary.yaml"),
+            ),
+            _ => {}
+        }
+    }
+    files
+}
+
+/// A path relative to the site root, for messages.
+pub fn rel(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+/// Reads a file as text. Invalid UTF-8 becomes a diagnostic pointing at the first bad byte.
+fn read_source(root: &Path, path: &Path) -> Result<Arc<SourceFile>, Diagnostic> {
+    let shown = rel(root, path);
+    let bytes = std::fs::read(path).map_err(|e| {
+        Diagnostic::error("gloss::io", format!("cannot read file: {e}")).in_file(&shown)
+    })?;
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(SourceFile::new(shown, text)),
+        Err(e) => {
+            let at = e.valid_up_to();
+            let file = SourceFile::new(&shown, String::from_utf8_lossy(bytes).into_owned());
+            // Lossy decoding only changes bytes from `at` on, so the offset still holds.
+            Err(Diagnostic::error(
+                "gloss::invalid-utf8",
+                format!("file is not valid UTF-8 (byte {at})"),
+            )
+            .at(Location::new(&file, at..at + 1))
+            .label("this byte")
+            .help("save the file as UTF-8"))
+        }
+    }
+}
+
+/// Deserializes the YAML at `range` of `file`, turning parser errors into diagnostics that point
+/// into the file.
+fn parse_yaml<T: serde::de::DeserializeOwned>(
+    file: &Arc<SourceFile>,
+    range: std::ops::Range<usize>,
+    keys: &[&str],
+) -> Result<T, Diagnostic> {
+    let text = &file.text[range.clone()];
+    // An empty document is an empty mapping, so that required keys are reported as missing.
+    let parsed = if text.trim().is_empty() {
+        yaml::from_str::<T>("{}")
+    } else {
+        yaml::from_str::<T>(text)
+    };
+    parsed.map_err(|e| {
+        let at = range.start + e.offset.unwrap_or(0);
+        let location = Location::new(file, at..at);
+        yaml_diagnostic(&e.message, keys).at(location)
+    })
+}
+
+fn yaml_diagnostic(message: &str, keys: &[&str]) -> Diagnostic {
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        let name = rest.split('`').next().unwrap_or("");
+        let d = Diagnostic::error("gloss::unknown-key", format!("unknown key `{name}`"))
+            .label("not a known key");
+        let nested = message.split("expected one of ").nth(1).map(str::to_string);
+        return match did_you_mean(name, keys.iter().copied()) {
+            Some(s) if nested.is_none() || nested.as_deref().is_some_and(|n| n.contains(s)) => {
+                d.help(format!("did you mean `{s}`?"))
+            }
+            _ => match nested.or_else(|| message.split("expected ").nth(1).map(str::to_string)) {
+                Some(expected) => d.help(format!("expected one of {expected}")),
+                None => d,
+            },
+        };
+    }
+    if message.contains("invalid date") {
+        let text = message
+            .split(": ")
+            .skip_while(|p| !p.starts_with("invalid date"))
+            .collect::<Vec<_>>()
+            .join(": ");
+        return Diagnostic::error(
+            "gloss::invalid-date",
+            if text.is_empty() {
+                message.to_string()
+            } else {
+                text
+            },
+        )
+        .help("write dates as YYYY-MM-DD, e.g. 2025-11-25");
+    }
+    if message.contains("missing field `") {
+        let name = message.split('`').nth(1).unwrap_or("");
+        return Diagnostic::error(
+            "gloss::missing-key",
+            format!("missing required key `{name}`"),
+        )
+        .help(format!("add `{name}:`"));
+    }
+    let mut d = Diagnostic::error("gloss::yaml", message.to_string());
+    if message.contains("tab") {
+        d = d.help("YAML indentation must use spaces, not tabs");
+    }
+    d
+}
+
+fn load_article(
+    root: &Path,
+    path: &Path,
+    sidecars: &BTreeSet<PathBuf>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<RawArticle> {
+    let file = read_source(root, path).map_err(|d| diags.push(d)).ok()?;
+    let split = match front_matter::split(&file.text) {
+        Ok(split) => split,
+        Err(message) => {
+            diags.push(
+                Diagnostic::error("gloss::front-matter", message)
+                    .at(Location::new(&file, 0..3))
+                    .label("opened here")
+                    .help("close the front matter with a line of `---` before the body"),
+            );
+            return None;
+        }
+    };
+    let sidecar_path = path.with_extension("yaml");
+    let has_sidecar = sidecars.contains(&sidecar_path);
+    let meta = match (split.yaml, has_sidecar) {
+        (Some(range), false) => Meta {
+            file: Arc::clone(&file),
+            range,
+        },
+        (None, true) => {
+            let sidecar = read_source(root, &sidecar_path)
+                .map_err(|d| diags.push(d))
+                .ok()?;
+            let range = 0..sidecar.text.len();
+            Meta {
+                file: sidecar,
+                range,
+            }
+        }
+        (Some(_), true) => {
+            diags.push(
+                Diagnostic::error(
+                    "gloss::front-matter-and-sidecar",
+                    "article has both front matter and a sidecar file",
+                )
+                .at(Location::new(&file, 0..3))
+                .label("front matter here")
+                .help(format!(
+                    "keep the annotations in one place: move them to {} or delete it",
+                    rel(root, &sidecar_path).display()
+                )),
+            );
+            return None;
+        }
+        (None, false) => {
+            diags.push(
+                Diagnostic::error("gloss::no-front-matter", "article has no front matter")
+                    .at(Location::new(&file, 0..0))
+                    .help(format!(
+                        "start the file with a `---` block holding `title:` and `date:`, or put them in a sidecar {}",
+                        rel(root, &sidecar_path).display()
+                    )),
+            );
+            return None;
+        }
+    };
+    let front: RawFrontMatter = parse_yaml(&meta.file, meta.range.clone(), FRONT_MATTER_KEYS)
+        .map_err(|d| diags.push(d))
+        .ok()?;
+    let slug = match &front.slug {
+        Some(slug) => {
+            if let Err(message) = check_id(slug) {
+                diags.push(
+                    Diagnostic::error(
+                        "gloss::invalid-slug",
+                        format!("invalid slug `{slug}`: {message}"),
+                    )
+                    .at(meta.locate(slug, 0)),
+                );
+                return None;
+            }
+            slug.clone()
+        }
+        None => {
+            let stem = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or_default();
+            if let Err(message) = check_id(stem) {
+                diags.push(
+                    Diagnostic::error(
+                        "gloss::invalid-slug",
+                        format!("file name `{stem}` cannot be a URL: {message}"),
+                    )
+                    .at(Location::new(&file, 0..0))
+                    .help("rename the file, or set `slug:` in the front matter"),
+                );
+                return None;
+            }
+            stem.to_string()
+        }
+    };
+    Some(RawArticle {
+        body_start: split.body_start,
+        file,
+        meta,
+        slug,
+        front,
+    })
+}
+
+fn load_page(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<RawPage> {
+    let file = read_source(root, path).map_err(|d| diags.push(d)).ok()?;
+    let split = match front_matter::split(&file.text) {
+        Ok(Split {
+            yaml: Some(range),
+            body_start,
+        }) => (range, body_start),
+        Ok(_) => {
+            diags.push(
+                Diagnostic::error("gloss::no-front-matter", "page has no front matter")
+                    .at(Location::new(&file, 0..0))
+                    .help("start the file with a `---` block holding `title:`"),
+            );
+            return None;
+        }
+        Err(message) => {
+            diags.push(
+                Diagnostic::error("gloss::front-matter", message).at(Location::new(&file, 0..3)),
+            );
+            return None;
+        }
+    };
+    let front: RawPageFrontMatter = parse_yaml(
+        &file,
+        split.0.clone(),
+        &["title", "description", "slug", "draft"],
+    )
+    .map_err(|d| diags.push(d))
+    .ok()?;
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default();
+    let slug = front.slug.clone().unwrap_or_else(|| stem.to_string());
+    if let Err(message) = check_id(&slug) {
+        diags.push(
+            Diagnostic::error(
+                "gloss::invalid-slug",
+                format!("invalid slug `{slug}`: {message}"),
+            )
+            .at(Location::new(&file, split.0.start..split.0.start)),
+        );
+        return None;
+    }
+    Some(RawPage {
+        file,
+        slug,
+        front,
+        body_start: split.1,
+    })
+}
+
+use front_matter::Split;
+
+/// Reads a registry file (`entities.yaml`, `glossary.yaml`): a mapping of id → entry.
+fn load_registry<T: serde::de::DeserializeOwned>(
+    root: &Path,
+    path: &Path,
+    diags: &mut Diagnostics,
+) -> Vec<(String, T, Location)> {
+    let Ok(file) = read_source(root, path).map_err(|d| diags.push(d)) else {
+        return Vec::new();
+    };
+    let keys: &[&str] = &[
+        "name",
+        "kind",
+        "aliases",
+        "role",
+        "description",
+        "wikidata",
+        "term",
+        "definition",
+    ];
+    let entries: Entries<T> = match parse_yaml(&file, 0..file.text.len(), keys) {
+        Ok(entries) => entries,
+        Err(d) => {
+            diags.push(d);
+            return Vec::new();
+        }
+    };
+    let mut out = Vec::new();
+    let mut from = 0;
+    for (id, value) in entries.0 {
+        let span = front_matter::locate_key(&file.text, &id, from)
+            .or_else(|| front_matter::locate(&file.text, &id, from))
+            .unwrap_or(from..from);
+        from = span.end;
+        let location = Location::new(&file, span);
+        if let Err(message) = check_id(&id) {
+            diags.push(
+                Diagnostic::error("gloss::invalid-id", format!("invalid id `{id}`: {message}"))
+                    .at(location)
+                    .help("ids are used in URLs: use lowercase letters, digits and `-`"),
+            );
+            continue;
+        }
+        out.push((id, value, location));
+    }
+    out
+}
+
+/// Moves entities and terms defined inside articles into the registries' lists, pointing at
+/// where each was defined.
+fn collect_inline_definitions(loaded: &mut Loaded) {
+    for article in &loaded.articles {
+        let mut from = 0;
+        for item in &article.front.entities {
+            if let RawEntityRef::Inline(inline) = item {
+                let location = article.meta.locate(&inline.id, from);
+                from = location.span.end.saturating_sub(article.meta.range.start);
+                let (id, entity) = inline.clone().into_entity();
+                loaded.entities.push(EntityDef {
+                    id,
+                    entity,
+                    location,
+                });
+            }
+        }
+        let mut from = 0;
+        for (id, term) in &article.front.glossary.0 {
+            let location = article.meta.locate(id, from);
+            from = location.span.end.saturating_sub(article.meta.range.start);
+            loaded.terms.push(TermDef {
+                id: id.clone(),
+                term: term.clone(),
+                location,
+            });
+        }
+    }
+}
+
+/// Slugs and ids become URL path segments: keep them to letters, digits, `-` and `_`.
+pub fn check_id(id: &str) -> Result<(), &'static str> {
+    if id.is_empty() {
+        return Err("it is empty");
+    }
+    if id.starts_with(['-', '_']) {
+        return Err("it must start with a letter or digit");
+    }
+    if !id
+        .chars()
+        .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+    {
+        return Err("use only letters, digits, `-` and `_`");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_path_safe() {
+        assert!(check_id("steve-witkoff").is_ok());
+        assert!(check_id("київ").is_ok());
+        assert!(check_id("../etc").is_err());
+        assert!(check_id("a/b").is_err());
+        assert!(check_id("").is_err());
+        assert!(check_id("-x").is_err());
+    }
+
+    #[test]
+    fn unknown_key_suggests_the_closest() {
+        let d = yaml_diagnostic(
+            "unknown field `titel`, expected one of `title`, `date`",
+            FRONT_MATTER_KEYS,
+        );
+        assert_eq!(d.code, "gloss::unknown-key");
+        assert_eq!(d.help.as_deref(), Some("did you mean `title`?"));
+    }
+}

@@ -1,0 +1,132 @@
+//! The `gloss` binary: parse the command line, call the library, print diagnostics, and choose
+//! the exit code (0 success, 1 problems in the site's content, 2 usage or I/O errors).
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use clap::Parser;
+use gloss::build::{BuildOptions, Error};
+use gloss::diagnostics::{self, Diagnostic};
+
+mod cli;
+use cli::{Cli, Color, Command};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let color = match cli.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    match run(cli.command, color) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(code) => ExitCode::from(code),
+    }
+}
+
+fn run(command: Command, color: bool) -> Result<(), u8> {
+    match command {
+        Command::Build(args) => {
+            let options = BuildOptions {
+                root: args.site.root,
+                output_dir: args.output_dir,
+                base_url: args.site.base_url,
+                drafts: args.site.drafts,
+            };
+            match gloss::build(&options) {
+                Ok(report) => {
+                    print_diagnostics(&report.diagnostics, color);
+                    println!(
+                        "built {} pages ({} files) into {} in {} ms",
+                        report.pages,
+                        report.files,
+                        report.output_dir.display(),
+                        report.elapsed.as_millis()
+                    );
+                    Ok(())
+                }
+                Err(e) => Err(report_error(e, color)),
+            }
+        }
+        Command::Check(args) => {
+            let options = BuildOptions {
+                root: args.root,
+                output_dir: None,
+                base_url: args.base_url,
+                drafts: args.drafts,
+            };
+            match gloss::generate(&options) {
+                Ok(rendered) => {
+                    print_diagnostics(&rendered.diagnostics, color);
+                    println!(
+                        "ok: {} articles, {} entities, {} terms; nothing written",
+                        rendered.site.articles.len(),
+                        rendered.site.entities.len(),
+                        rendered.site.terms.len()
+                    );
+                    Ok(())
+                }
+                Err(e) => Err(report_error(e, color)),
+            }
+        }
+        Command::Init { dir } => match gloss::scaffold::init(&dir) {
+            Ok(files) => {
+                println!(
+                    "created a new site in {} ({} files)",
+                    dir.display(),
+                    files.len()
+                );
+                println!("next: cd {} && gloss build", dir.display());
+                Ok(())
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                Err(2)
+            }
+        },
+        Command::New { title, slug, root } => {
+            match gloss::scaffold::new_article(
+                &root,
+                &title,
+                slug.as_deref(),
+                gloss::content::Date::today(),
+            ) {
+                Ok(path) => {
+                    println!(
+                        "created {} (a draft: set `draft: false` to publish)",
+                        path.display()
+                    );
+                    Ok(())
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    Err(2)
+                }
+            }
+        }
+    }
+}
+
+fn report_error(error: Error, color: bool) -> u8 {
+    match error {
+        Error::Content(list) => {
+            print_diagnostics(&list, color);
+            let errors = list
+                .iter()
+                .filter(|d| d.severity == diagnostics::Severity::Error)
+                .count();
+            eprintln!("error: the site has {errors} error(s); nothing was written");
+            1
+        }
+        other => {
+            eprintln!("error: {other}");
+            2
+        }
+    }
+}
+
+fn print_diagnostics(list: &[Diagnostic], color: bool) {
+    for d in list {
+        eprint!("{}", diagnostics::render_human(d, color));
+    }
+}

@@ -1,0 +1,67 @@
+//! Escaping for HTML text and attributes, and for JSON inside `<script>`.
+
+/// Escapes text for an HTML element's content.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Escapes text for a double-quoted attribute value.
+pub fn escape_attr(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// JSON that is safe inside `<script type="application/ld+json">`: no `</script>` or `<!--`
+/// can end the element early.
+pub fn script_json(value: &serde_json::Value) -> String {
+    let json = serde_json::to_string_pretty(value).expect("a serde_json::Value always serializes");
+    json.replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
+/// Escapes text for XML content and attributes.
+pub fn escape_xml(s: &str) -> String {
+    escape_attr(s).replace("&#39;", "&apos;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn script_json_cannot_close_the_script() {
+        let v = serde_json::json!({ "headline": "</script><script>alert(1)</script>" });
+        let out = script_json(&v);
+        assert!(!out.contains("</script"), "{out}");
+        let back: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(back, v);
+    }
+
+    #[test]
+    fn attributes_escape_quotes() {
+        assert_eq!(
+            escape_attr(r#"a "b" & 'c' <d>"#),
+            "a &quot;b&quot; &amp; &#39;c&#39; &lt;d&gt;"
+        );
+    }
+}

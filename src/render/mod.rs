@@ -1,0 +1,552 @@
+//! The render stage: `&Site` → every output file, in memory. No I/O happens here: `write` is
+//! the only writer, and `check` can render without writing.
+//!
+//! Links between pages are relative (`../../entities/x/`), so a built site works under any
+//! host and sub-path; URLs that must be absolute (canonical, feeds, structured data) come
+//! from `base_url`. The 404 page is served at any depth, so its links use the base path.
+
+pub mod escape;
+mod feeds;
+pub mod markdown;
+mod seo;
+mod templates;
+
+use rayon::prelude::*;
+use serde_json::{Value, json};
+use tera::Context;
+
+use crate::content::{Date, EntityKind};
+use crate::diagnostics::Diagnostic;
+use crate::site::{Article, Entity, Site};
+use crate::theme::Theme;
+pub use templates::Templates;
+
+/// One file of the built site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    /// Relative to the output folder, `/`-separated: `articles/x/index.html`.
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+impl OutputFile {
+    pub fn new(path: impl Into<String>, contents: impl Into<Vec<u8>>) -> OutputFile {
+        OutputFile {
+            path: path.into(),
+            bytes: contents.into(),
+        }
+    }
+}
+
+/// Renders every page of the site. Template problems come back as diagnostics.
+pub fn render(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let templates = Templates::new(theme).map_err(|d| vec![d])?;
+    let r = Renderer {
+        site,
+        templates: &templates,
+    };
+
+    let mut jobs: Vec<Job> = Vec::new();
+    jobs.push(Job::Index);
+    jobs.extend((0..site.articles.len()).map(Job::Article));
+    jobs.extend(site.entities.keys().map(|id| Job::Entity(id.as_str())));
+    jobs.push(Job::Entities);
+    jobs.push(Job::Glossary);
+    jobs.push(Job::Timeline);
+    jobs.push(Job::Tags);
+    jobs.extend(site.tags.keys().map(|slug| Job::Tag(slug.as_str())));
+    jobs.extend((0..site.pages.len()).map(Job::Page));
+    jobs.push(Job::NotFound);
+
+    // Article bodies are rendered once, for both the page and the feed.
+    let bodies: Vec<String> = site
+        .articles
+        .par_iter()
+        .map(|a| markdown::to_html(&a.body, site, ARTICLE_ROOT))
+        .collect();
+
+    let results: Vec<Result<OutputFile, Diagnostic>> =
+        jobs.par_iter().map(|job| r.render(job, &bodies)).collect();
+    let mut files = Vec::with_capacity(results.len() + 8);
+    let mut errors = Vec::new();
+    for result in results {
+        match result {
+            Ok(file) => files.push(file),
+            Err(d) => {
+                // One broken template fails every page that uses it; report it once.
+                if !errors
+                    .iter()
+                    .any(|e: &Diagnostic| e.to_string() == d.to_string())
+                {
+                    errors.push(d);
+                }
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+
+    files.push(feeds::atom(site, &bodies));
+    files.push(feeds::sitemap(site, &sitemap_entries(site)));
+    files.push(feeds::robots(site));
+    for (name, bytes) in &theme.static_files {
+        files.push(OutputFile::new(format!("static/{name}"), bytes.clone()));
+    }
+    if !theme.static_files.contains_key("highlight.css") {
+        let css = markdown::highlight_css(&site.config.highlight_theme)
+            .map_err(|m| vec![Diagnostic::error("gloss::config", m).in_file("site.toml")])?;
+        files.push(OutputFile::new("static/highlight.css", css));
+    }
+    Ok(files)
+}
+
+/// From an article or entity page (`articles/x/`) back to the site root.
+const ARTICLE_ROOT: &str = "../../";
+
+enum Job<'a> {
+    Index,
+    Article(usize),
+    Entity(&'a str),
+    Entities,
+    Glossary,
+    Timeline,
+    Tags,
+    Tag(&'a str),
+    Page(usize),
+    NotFound,
+}
+
+struct Renderer<'a> {
+    site: &'a Site,
+    templates: &'a Templates,
+}
+
+/// The relative path from a page at `path` (`articles/x/`) to the site root.
+fn root_for(path: &str) -> String {
+    "../".repeat(path.matches('/').count())
+}
+
+impl Renderer<'_> {
+    fn render(&self, job: &Job, bodies: &[String]) -> Result<OutputFile, Diagnostic> {
+        let site = self.site;
+        match *job {
+            Job::Index => {
+                let mut ctx = self.context(
+                    "",
+                    "index",
+                    &site.config.title,
+                    Some(&site.config.description),
+                );
+                let list: Vec<Value> = site
+                    .articles
+                    .iter()
+                    .take(site.config.front_page_limit)
+                    .map(|a| self.article_summary(a, ""))
+                    .collect();
+                ctx.insert("articles", &list);
+                self.page("", "index.html", &ctx)
+            }
+            Job::Article(i) => {
+                let article = &site.articles[i];
+                let path = format!("articles/{}/", article.slug);
+                let mut ctx =
+                    self.context(&path, "article", &article.title, article.dek.as_deref());
+                ctx.insert("article", &self.article(article, &bodies[i]));
+                ctx.insert(
+                    "json_ld",
+                    &escape::script_json(&seo::article_json(site, article)),
+                );
+                self.page(&path, "article.html", &ctx)
+            }
+            Job::Entity(id) => {
+                let entity = &site.entities[id];
+                let path = format!("entities/{id}/");
+                let root = root_for(&path);
+                let description = entity
+                    .role
+                    .clone()
+                    .unwrap_or_else(|| format!("{} in the explainers", entity.name));
+                let mut ctx = self.context(&path, "entity", &entity.name, Some(&description));
+                ctx.insert("entity", &json!({
+                    "id": entity.id,
+                    "name": entity.name,
+                    "kind": entity.kind.as_str(),
+                    "kind_label": kind_label(entity.kind, false),
+                    "role": entity.role,
+                    "aliases": entity.aliases,
+                    "description_html": entity.description.as_ref().map(|d| markdown::to_html(d, site, &root)),
+                    "wikidata": entity.wikidata,
+                    "wikidata_url": entity.wikidata.as_deref().map(seo::wikidata_url),
+                }));
+                let mentions: Vec<Value> = entity
+                    .mentions
+                    .iter()
+                    .map(|m| {
+                        let a = &site.articles[m.article];
+                        let anchor = m
+                            .anchor
+                            .as_deref()
+                            .map(|id| format!("#{id}"))
+                            .unwrap_or_default();
+                        json!({
+                            "title": a.title,
+                            "url": format!("{root}articles/{}/{anchor}", a.slug),
+                            "date_iso": a.date.iso(),
+                            "date_long": a.date.long(),
+                            "sentence": m.sentence,
+                        })
+                    })
+                    .collect();
+                ctx.insert("mentions", &mentions);
+                let related: Vec<Value> = entity
+                    .related
+                    .iter()
+                    .filter_map(|id| site.entity(id))
+                    .map(|e| self.entity_link(e, &root))
+                    .collect();
+                ctx.insert("related", &related);
+                ctx.insert(
+                    "json_ld",
+                    &escape::script_json(&seo::entity_page_json(site, entity)),
+                );
+                self.page(&path, "entity.html", &ctx)
+            }
+            Job::Entities => {
+                let path = "entities/";
+                let root = root_for(path);
+                let mut ctx =
+                    self.context(path, "entities", "People, organisations and places", None);
+                let kinds = [
+                    EntityKind::Person,
+                    EntityKind::Organisation,
+                    EntityKind::Place,
+                    EntityKind::Event,
+                    EntityKind::Other,
+                ];
+                let groups: Vec<Value> = kinds
+                    .iter()
+                    .filter_map(|&kind| {
+                        let mut list: Vec<&Entity> = site.entities.values().filter(|e| e.kind == kind).collect();
+                        if list.is_empty() {
+                            return None;
+                        }
+                        list.sort_by_cached_key(|e| (e.name.to_lowercase(), e.id.clone()));
+                        let entities: Vec<Value> = list
+                            .iter()
+                            .map(|e| {
+                                let mut v = self.entity_link(e, &root);
+                                v["count"] = json!(e.mentions.len());
+                                v
+                            })
+                            .collect();
+                        Some(json!({"kind": kind.as_str(), "label": kind_label(kind, true), "entities": entities}))
+                    })
+                    .collect();
+                ctx.insert("groups", &groups);
+                self.page(path, "entities.html", &ctx)
+            }
+            Job::Glossary => {
+                let path = "glossary/";
+                let root = root_for(path);
+                let mut ctx = self.context(
+                    path,
+                    "glossary",
+                    "Glossary",
+                    Some("Every term used in the explainers, A to Z"),
+                );
+                let mut terms: Vec<_> = site.terms.values().collect();
+                terms.sort_by_cached_key(|t| (t.term.to_lowercase(), t.id.clone()));
+                let mut letters: Vec<(String, Vec<Value>)> = Vec::new();
+                for t in terms {
+                    let first = t.term.chars().next().filter(|c| c.is_alphabetic());
+                    let letter = first.map_or("#".to_string(), |c| c.to_uppercase().collect());
+                    let entry = json!({
+                        "id": t.id,
+                        "term": t.term,
+                        "aliases": t.aliases,
+                        "definition_html": markdown::to_html(&t.definition, site, &root),
+                        "articles": t.mentions.iter().map(|m| {
+                            let a = &site.articles[m.article];
+                            json!({"title": a.title, "url": format!("{root}articles/{}/", a.slug)})
+                        }).collect::<Vec<_>>(),
+                    });
+                    match letters.last_mut() {
+                        Some((l, list)) if *l == letter => list.push(entry),
+                        _ => letters.push((letter, vec![entry])),
+                    }
+                }
+                let letters: Vec<Value> = letters
+                    .into_iter()
+                    .map(|(letter, terms)| {
+                        let anchor = if letter == "#" {
+                            "other".to_string()
+                        } else {
+                            letter.to_lowercase()
+                        };
+                        json!({"letter": letter, "anchor": anchor, "terms": terms})
+                    })
+                    .collect();
+                ctx.insert("letters", &letters);
+                self.page(path, "glossary.html", &ctx)
+            }
+            Job::Timeline => {
+                let path = "timeline/";
+                let root = root_for(path);
+                let mut ctx = self.context(
+                    path,
+                    "timeline",
+                    "Timeline",
+                    Some("Every dated event across the explainers"),
+                );
+                let mut years: Vec<(i16, Vec<Value>)> = Vec::new();
+                for e in &site.timeline {
+                    let a = &site.articles[e.article];
+                    let entry = json!({
+                        "date_iso": e.date.iso(),
+                        "date_long": e.date.long(),
+                        "text": e.text,
+                        "title": a.title,
+                        "url": format!("{root}articles/{}/", a.slug),
+                    });
+                    match years.last_mut() {
+                        Some((y, list)) if *y == e.date.year() => list.push(entry),
+                        _ => years.push((e.date.year(), vec![entry])),
+                    }
+                }
+                let years: Vec<Value> = years
+                    .into_iter()
+                    .map(|(year, events)| json!({"year": year, "events": events}))
+                    .collect();
+                ctx.insert("years", &years);
+                self.page(path, "timeline.html", &ctx)
+            }
+            Job::Tags => {
+                let path = "tags/";
+                let root = root_for(path);
+                let mut ctx = self.context(path, "tags", "Topics", None);
+                let tags: Vec<Value> = site
+                    .tags
+                    .iter()
+                    .map(|(slug, t)| json!({"name": t.name, "url": format!("{root}tags/{slug}/"), "count": t.articles.len()}))
+                    .collect();
+                ctx.insert("tags", &tags);
+                self.page(path, "tags.html", &ctx)
+            }
+            Job::Tag(slug) => {
+                let tag = &site.tags[slug];
+                let path = format!("tags/{slug}/");
+                let root = root_for(&path);
+                let mut ctx = self.context(&path, "tag", &tag.name, None);
+                ctx.insert("tag", &json!({"name": tag.name, "slug": slug}));
+                let list: Vec<Value> = tag
+                    .articles
+                    .iter()
+                    .map(|&i| self.article_summary(&site.articles[i], &root))
+                    .collect();
+                ctx.insert("articles", &list);
+                self.page(&path, "tag.html", &ctx)
+            }
+            Job::Page(i) => {
+                let page = &site.pages[i];
+                let path = format!("{}/", page.slug);
+                let root = root_for(&path);
+                let mut ctx = self.context(&path, "page", &page.title, page.description.as_deref());
+                ctx.insert("body_html", &markdown::to_html(&page.body, site, &root));
+                self.page(&path, "page.html", &ctx)
+            }
+            Job::NotFound => {
+                // Served for missing URLs at any depth, so links start from the base path.
+                let mut ctx = self.context_with_root(
+                    "404.html",
+                    site.config.base_url.path(),
+                    "404",
+                    "Page not found",
+                    None,
+                );
+                ctx.insert("page", &json!({"title": "Page not found", "description": null, "canonical": null, "kind": "404"}));
+                let html = self.templates.render("404.html", &ctx)?;
+                Ok(OutputFile::new("404.html", html))
+            }
+        }
+    }
+
+    fn page(&self, path: &str, template: &str, ctx: &Context) -> Result<OutputFile, Diagnostic> {
+        let html = self.templates.render(template, ctx)?;
+        Ok(OutputFile::new(format!("{path}index.html"), html))
+    }
+
+    fn context(&self, path: &str, kind: &str, title: &str, description: Option<&str>) -> Context {
+        self.context_with_root(path, &root_for(path), kind, title, description)
+    }
+
+    /// What every template gets: the site, the page, and the way back to the root.
+    fn context_with_root(
+        &self,
+        path: &str,
+        root: &str,
+        kind: &str,
+        title: &str,
+        description: Option<&str>,
+    ) -> Context {
+        let site = self.site;
+        let config = &site.config;
+        let mut ctx = Context::new();
+        ctx.insert(
+            "site",
+            &json!({
+                "title": config.title,
+                "description": config.description,
+                "language": config.language,
+                "base_url": config.base_url.as_str(),
+                "publisher": config.publisher,
+            }),
+        );
+        ctx.insert("root", root);
+        ctx.insert(
+            "page",
+            &json!({
+                "title": title,
+                "description": description.filter(|d| !d.is_empty()),
+                "canonical": config.base_url.join(path),
+                "kind": kind,
+                "path": path,
+            }),
+        );
+        ctx.insert(
+            "assets",
+            &json!({
+                "style": format!("{root}static/style.css"),
+                "highlight": format!("{root}static/highlight.css"),
+                "script": format!("{root}static/gloss.js"),
+            }),
+        );
+        ctx.insert("feed_url", &config.base_url.join("atom.xml"));
+        let footer: Vec<Value> = site
+            .pages
+            .iter()
+            .map(|p| json!({"title": p.title, "url": format!("{root}{}/", p.slug)}))
+            .collect();
+        ctx.insert("footer_pages", &footer);
+        ctx.insert("json_ld", &Value::Null);
+        ctx
+    }
+
+    fn article_summary(&self, a: &Article, root: &str) -> Value {
+        json!({
+            "title": a.title,
+            "url": format!("{root}articles/{}/", a.slug),
+            "dek": a.dek,
+            "section": a.section,
+            "draft": a.draft,
+            "date_iso": a.date.iso(),
+            "date_long": a.date.long(),
+            "key_points": a.key_points.iter().map(|k| json!({"text": k.text})).collect::<Vec<_>>(),
+        })
+    }
+
+    fn entity_link(&self, e: &Entity, root: &str) -> Value {
+        json!({
+            "id": e.id,
+            "name": e.name,
+            "kind": e.kind.as_str(),
+            "role": e.role,
+            "url": format!("{root}entities/{}/", e.id),
+        })
+    }
+
+    fn article(&self, a: &Article, body_html: &str) -> Value {
+        let site = self.site;
+        let root = ARTICLE_ROOT;
+        let dated = |d: &Date| (d.iso(), d.long());
+        let mut people: Vec<&String> = a.mentions.iter().collect();
+        people.extend(a.about.iter().filter(|id| !a.mentions.contains(id)));
+        json!({
+            "slug": a.slug,
+            "title": a.title,
+            "dek": a.dek,
+            "draft": a.draft,
+            "section": a.section,
+            "authors": a.authors,
+            "date_iso": dated(&a.date).0,
+            "date_long": dated(&a.date).1,
+            "updated_iso": a.updated.map(|d| d.iso()),
+            "updated_long": a.updated.map(|d| d.long()),
+            "published": a.date.rfc3339(),
+            "modified": a.modified.rfc3339(),
+            "tags": a.tags.iter().map(|(slug, name)| json!({"name": name, "url": format!("{root}tags/{slug}/")})).collect::<Vec<_>>(),
+            "key_points": a.key_points.iter().map(|k| json!({
+                "text": k.text,
+                "target": k.target,
+                "href": k.target.as_ref().map(|t| format!("#{t}")),
+            })).collect::<Vec<_>>(),
+            "background_html": a.background.as_ref().map(|d| markdown::to_html(d, site, root)),
+            "body_html": body_html,
+            "timeline": a.timeline.iter().map(|e| json!({"date_iso": e.date.iso(), "date_long": e.date.long(), "text": e.text})).collect::<Vec<_>>(),
+            "people": people.iter().filter_map(|id| site.entity(id)).map(|e| self.entity_link(e, root)).collect::<Vec<_>>(),
+            "terms": a.terms.iter().filter_map(|id| site.terms.get(id)).map(|t| json!({
+                "id": t.id,
+                "term": t.term,
+                "definition": t.definition_text,
+                "url": format!("{root}glossary/#{}", t.id),
+            })).collect::<Vec<_>>(),
+            "sources": a.sources.iter().map(|s| json!({"name": s.name, "url": s.url})).collect::<Vec<_>>(),
+            "corrections": a.corrections.iter().map(|c| json!({"date_iso": c.date.iso(), "date_long": c.date.long(), "text": c.text})).collect::<Vec<_>>(),
+        })
+    }
+}
+
+fn kind_label(kind: EntityKind, plural: bool) -> &'static str {
+    match (kind, plural) {
+        (EntityKind::Person, false) => "Person",
+        (EntityKind::Person, true) => "People",
+        (EntityKind::Organisation, false) => "Organisation",
+        (EntityKind::Organisation, true) => "Organisations",
+        (EntityKind::Place, false) => "Place",
+        (EntityKind::Place, true) => "Places",
+        (EntityKind::Event, false) => "Event",
+        (EntityKind::Event, true) => "Events",
+        (EntityKind::Other, false) => "Other",
+        (EntityKind::Other, true) => "Other",
+    }
+}
+
+/// Every page for the sitemap, with a `lastmod` where the content gives one.
+fn sitemap_entries(site: &Site) -> Vec<(String, Option<String>)> {
+    let newest = site
+        .articles
+        .iter()
+        .map(|a| a.modified)
+        .max()
+        .map(|d| d.iso());
+    let mut out = vec![(String::new(), newest.clone())];
+    for a in site.articles.iter().filter(|a| !a.draft) {
+        out.push((format!("articles/{}/", a.slug), Some(a.modified.iso())));
+    }
+    for e in site.entities.values() {
+        let lastmod = e
+            .mentions
+            .iter()
+            .map(|m| site.articles[m.article].modified)
+            .max()
+            .map(|d| d.iso());
+        out.push((format!("entities/{}/", e.id), lastmod));
+    }
+    out.push(("entities/".into(), newest.clone()));
+    out.push(("glossary/".into(), newest.clone()));
+    out.push(("timeline/".into(), newest.clone()));
+    out.push(("tags/".into(), newest));
+    for (slug, tag) in &site.tags {
+        let lastmod = tag
+            .articles
+            .iter()
+            .map(|&i| site.articles[i].modified)
+            .max()
+            .map(|d| d.iso());
+        out.push((format!("tags/{slug}/"), lastmod));
+    }
+    for p in &site.pages {
+        out.push((format!("{}/", p.slug), None));
+    }
+    out
+}

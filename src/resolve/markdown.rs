@@ -1,0 +1,562 @@
+//! One pass over a Markdown text that turns it into a [`Doc`]: explicit `entity:`/`term:` links
+//! checked and marked, registered names auto-linked, headings and paragraphs given ids, and the
+//! plain text of every paragraph kept so that key-point evidence and backlink sentences can be
+//! found in it.
+
+use std::collections::HashSet;
+use std::ops::Range;
+use std::sync::Arc;
+
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
+
+use super::Known;
+use super::autolink::Linker;
+use crate::config::AutolinkMode;
+use crate::content::front_matter::slugify;
+use crate::diagnostics::{Diagnostic, Location, SourceFile, did_you_mean};
+use crate::site::{Block, Doc, Node, Ref};
+
+/// The Markdown extensions gloss turns on everywhere.
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// What to do with a text besides parsing it.
+pub struct Settings<'a> {
+    /// `None`: no auto-linking (pages, definitions), explicit links only.
+    pub linker: Option<&'a Linker>,
+    pub mode: AutolinkMode,
+    /// Give paragraphs and list items ids and keep their text.
+    pub anchors: bool,
+}
+
+/// The text of a paragraph or list item that has an id.
+#[derive(Debug)]
+pub struct BlockText {
+    pub id: String,
+    pub text: String,
+    /// True when no other anchored block sits inside it.
+    pub leaf: bool,
+}
+
+/// A reference found in the text, explicit or auto-linked.
+#[derive(Debug)]
+pub struct MentionAt {
+    pub target: Ref,
+    /// Index into `Resolved::blocks`, when the mention sits in an anchored block.
+    pub block: Option<usize>,
+    /// Byte offset of the mention in that block's text.
+    pub offset: usize,
+    /// The surrounding text when there is no block (a table cell, say).
+    pub context: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Resolved {
+    pub doc: Doc,
+    pub blocks: Vec<BlockText>,
+    pub mentions: Vec<MentionAt>,
+    pub word_count: usize,
+}
+
+enum LinkKind {
+    /// An `entity:`/`term:` link that became a reference.
+    Gloss,
+    /// An `entity:`/`term:` link to an unknown id: its text stays, the link goes.
+    Dropped,
+    Plain,
+}
+
+/// Resolves the Markdown `src`, which starts at byte `base` of `file` (for diagnostics).
+pub fn resolve(
+    src: &str,
+    base: usize,
+    file: &Arc<SourceFile>,
+    known: &Known,
+    settings: &Settings,
+    diags: &mut Vec<Diagnostic>,
+) -> Resolved {
+    let events: Vec<(Event, Range<usize>)> =
+        Parser::new_ext(src, options()).into_offset_iter().collect();
+    // Text linked explicitly anywhere counts as the first mention, even if the link comes later.
+    let explicit: HashSet<Ref> = events
+        .iter()
+        .filter_map(|(e, _)| match e {
+            Event::Start(Tag::Link { dest_url, .. }) => parse_ref(dest_url),
+            _ => None,
+        })
+        .collect();
+
+    let mut w = Walker {
+        settings,
+        explicit,
+        out: Resolved::default(),
+        linked: HashSet::new(),
+        block_stack: Vec::new(),
+        link_stack: Vec::new(),
+        code_depth: 0,
+        image_depth: 0,
+        html_link_depth: 0,
+        heading: None,
+        heading_ids: HashSet::new(),
+    };
+
+    let mut i = 0;
+    while i < events.len() {
+        let (event, range) = &events[i];
+        if let Event::Text(first) = event {
+            // Smart punctuation splits text into several events; names can span them.
+            let mut text = first.to_string();
+            while let Some((Event::Text(more), _)) = events.get(i + 1) {
+                text.push_str(more);
+                i += 1;
+            }
+            w.text(text);
+            i += 1;
+            continue;
+        }
+        match event {
+            Event::Start(Tag::Link { dest_url, .. }) if is_gloss_link(dest_url) => {
+                match parse_ref(dest_url).filter(|r| known.contains(r)) {
+                    Some(target) => {
+                        w.mention(target.clone(), String::new());
+                        w.linked.insert(target.clone());
+                        w.out.doc.nodes.push(Node::RefStart(target));
+                        w.link_stack.push(LinkKind::Gloss);
+                    }
+                    None => {
+                        let span = base + range.start..base + range.end;
+                        diags.push(unknown_ref(dest_url, known, Location::new(file, span)));
+                        w.link_stack.push(LinkKind::Dropped);
+                    }
+                }
+            }
+            Event::Start(Tag::Link { .. }) => {
+                w.link_stack.push(LinkKind::Plain);
+                w.push(event.clone());
+            }
+            Event::End(TagEnd::Link) => match w.link_stack.pop() {
+                Some(LinkKind::Gloss) => w.out.doc.nodes.push(Node::RefEnd),
+                Some(LinkKind::Dropped) => {}
+                _ => w.push(event.clone()),
+            },
+            Event::Start(Tag::Paragraph) if settings.anchors => w.open_block(Block::Paragraph),
+            Event::Start(Tag::Item) if settings.anchors => w.open_block(Block::Item),
+            Event::End(TagEnd::Paragraph | TagEnd::Item) if settings.anchors => {
+                w.block_stack.pop();
+                w.push(event.clone());
+            }
+            Event::Start(Tag::Heading { .. }) => {
+                w.heading = Some((w.out.doc.nodes.len(), String::new()));
+                w.push(event.clone());
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                w.close_heading();
+                w.push(event.clone());
+            }
+            Event::Start(Tag::CodeBlock(_)) => {
+                w.code_depth += 1;
+                w.push(event.clone());
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                w.code_depth -= 1;
+                w.push(event.clone());
+            }
+            Event::Start(Tag::Image { .. }) => {
+                w.image_depth += 1;
+                w.push(event.clone());
+            }
+            Event::End(TagEnd::Image) => {
+                w.image_depth -= 1;
+                w.push(event.clone());
+            }
+            Event::Code(code) => {
+                w.append_text(code);
+                w.push(event.clone());
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                w.append_text(" ");
+                w.push(event.clone());
+            }
+            Event::InlineHtml(html) => {
+                let lower = html.to_ascii_lowercase();
+                if lower.starts_with("<a ") || lower.starts_with("<a>") {
+                    w.html_link_depth += 1;
+                } else if lower.starts_with("</a") {
+                    w.html_link_depth = w.html_link_depth.saturating_sub(1);
+                }
+                w.push(event.clone());
+            }
+            _ => w.push(event.clone()),
+        }
+        i += 1;
+    }
+    w.out
+}
+
+struct Walker<'s, 'l> {
+    settings: &'s Settings<'l>,
+    explicit: HashSet<Ref>,
+    out: Resolved,
+    linked: HashSet<Ref>,
+    /// Indexes into `out.blocks` of the anchored blocks we are inside.
+    block_stack: Vec<usize>,
+    link_stack: Vec<LinkKind>,
+    code_depth: usize,
+    image_depth: usize,
+    html_link_depth: usize,
+    /// (index of the heading's start node, its text so far)
+    heading: Option<(usize, String)>,
+    heading_ids: HashSet<String>,
+}
+
+impl Walker<'_, '_> {
+    fn push(&mut self, event: Event) {
+        self.out.doc.nodes.push(Node::Md(event.into_static()));
+    }
+
+    fn open_block(&mut self, block: Block) {
+        if let Some(&parent) = self.block_stack.last() {
+            self.out.blocks[parent].leaf = false;
+        }
+        let id = format!("p-{}", self.out.blocks.len() + 1);
+        self.out.blocks.push(BlockText {
+            id: id.clone(),
+            text: String::new(),
+            leaf: true,
+        });
+        self.block_stack.push(self.out.blocks.len() - 1);
+        self.out.doc.nodes.push(Node::AnchoredStart { block, id });
+    }
+
+    fn append_text(&mut self, text: &str) {
+        if let Some((_, heading)) = &mut self.heading {
+            heading.push_str(text);
+        }
+        for &b in &self.block_stack {
+            self.out.blocks[b].text.push_str(text);
+        }
+    }
+
+    fn close_heading(&mut self) {
+        let Some((index, text)) = self.heading.take() else {
+            return;
+        };
+        let Node::Md(Event::Start(Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs,
+        })) = &self.out.doc.nodes[index]
+        else {
+            return;
+        };
+        if id.is_some() {
+            return;
+        }
+        let mut base = slugify(&text);
+        if base.is_empty() {
+            base = "section".to_string();
+        }
+        // Paragraph anchors are `p-N`; keep heading ids out of that space.
+        if base
+            .strip_prefix("p-")
+            .is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()))
+        {
+            base.push_str("-h");
+        }
+        let mut id = base.clone();
+        let mut n = 1;
+        while !self.heading_ids.insert(id.clone()) {
+            n += 1;
+            id = format!("{base}-{n}");
+        }
+        self.out.doc.nodes[index] = Node::Md(Event::Start(Tag::Heading {
+            level: *level,
+            id: Some(CowStr::from(id)),
+            classes: classes.clone(),
+            attrs: attrs.clone(),
+        }));
+    }
+
+    /// Records a mention at the current end of the innermost block's text.
+    fn mention(&mut self, target: Ref, context: String) {
+        let block = self.block_stack.last().copied();
+        let offset = block.map_or(0, |b| self.out.blocks[b].text.len());
+        self.out.mentions.push(MentionAt {
+            target,
+            block,
+            offset,
+            context,
+        });
+    }
+
+    fn may_autolink(&self) -> bool {
+        self.code_depth == 0
+            && self.image_depth == 0
+            && self.link_stack.is_empty()
+            && self.html_link_depth == 0
+            && self.heading.is_none()
+    }
+
+    fn text(&mut self, text: String) {
+        self.out.word_count += text.split_whitespace().count();
+        let found = match self.settings.linker {
+            Some(linker) if self.may_autolink() => linker.find(&text),
+            _ => Vec::new(),
+        };
+        if found.is_empty() {
+            self.append_text(&text);
+            self.push(Event::Text(text.into()));
+            return;
+        }
+        let mut last = 0;
+        for f in found {
+            let target = f.target.clone();
+            self.mention_in(&text, f.start, &target);
+            let link = match self.settings.mode {
+                AutolinkMode::All => true,
+                AutolinkMode::First => {
+                    !self.explicit.contains(&target) && !self.linked.contains(&target)
+                }
+                AutolinkMode::None => false,
+            };
+            if link {
+                if f.start > last {
+                    self.push(Event::Text(text[last..f.start].to_string().into()));
+                }
+                self.out.doc.nodes.push(Node::RefStart(target.clone()));
+                self.push(Event::Text(text[f.start..f.end].to_string().into()));
+                self.out.doc.nodes.push(Node::RefEnd);
+                self.linked.insert(target);
+                last = f.end;
+            }
+        }
+        if last < text.len() {
+            self.push(Event::Text(text[last..].to_string().into()));
+        }
+        self.append_text(&text);
+    }
+
+    /// Records a mention at byte `at` of `text`, which the block texts receive only after all
+    /// its mentions are recorded.
+    fn mention_in(&mut self, text: &str, at: usize, target: &Ref) {
+        let block = self.block_stack.last().copied();
+        let offset = block.map_or(0, |b| self.out.blocks[b].text.len() + at);
+        let context = if block.is_none() {
+            text.to_string()
+        } else {
+            String::new()
+        };
+        self.out.mentions.push(MentionAt {
+            target: target.clone(),
+            block,
+            offset,
+            context,
+        });
+    }
+}
+
+fn is_gloss_link(dest: &str) -> bool {
+    dest.starts_with("entity:") || dest.starts_with("term:")
+}
+
+fn parse_ref(dest: &str) -> Option<Ref> {
+    if let Some(id) = dest.strip_prefix("entity:") {
+        Some(Ref::Entity(id.trim().to_string()))
+    } else {
+        dest.strip_prefix("term:")
+            .map(|id| Ref::Term(id.trim().to_string()))
+    }
+}
+
+fn unknown_ref(dest: &str, known: &Known, location: Location) -> Diagnostic {
+    let (kind, id, code, ids): (&str, &str, &'static str, Vec<&str>) = match dest.split_once(':') {
+        Some(("entity", id)) => (
+            "entity",
+            id.trim(),
+            "gloss::unknown-entity",
+            known.entities.iter().map(String::as_str).collect(),
+        ),
+        Some((_, id)) => (
+            "term",
+            id.trim(),
+            "gloss::unknown-term",
+            known.terms.iter().map(String::as_str).collect(),
+        ),
+        None => ("entity", dest, "gloss::unknown-entity", Vec::new()),
+    };
+    let registry = if kind == "entity" {
+        "content/entities.yaml"
+    } else {
+        "content/glossary.yaml"
+    };
+    let mut d = Diagnostic::error(code, format!("unknown {kind} `{id}`"))
+        .at(location)
+        .label(format!("no {kind} with this id"));
+    d = match did_you_mean(id, ids) {
+        Some(s) => d.help(format!("did you mean `{s}`?")),
+        None => d.help(format!("add `{id}` to {registry}, or fix the id")),
+    };
+    d
+}
+
+/// Lowercase, straight quotes and dashes, single spaces: how evidence phrases are compared
+/// with the text, so that smart punctuation and line wrapping do not break a match.
+pub fn normalize(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for c in s.chars() {
+        let c = match c {
+            '‘' | '’' | '‛' | '′' => '\'',
+            '“' | '”' | '„' | '″' => '"',
+            '–' | '—' | '‐' | '‑' => '-',
+            '\u{a0}' => ' ',
+            c => c,
+        };
+        if c == '…' {
+            out.push_str("...");
+            space = false;
+        } else if c.is_whitespace() {
+            space = true;
+        } else {
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = false;
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
+}
+
+/// The id of the first block that holds `phrase`: the innermost block where possible.
+pub fn find_evidence<'a>(blocks: &'a [BlockText], phrase: &str) -> Option<&'a str> {
+    let needle = normalize(phrase);
+    if needle.is_empty() {
+        return None;
+    }
+    let holds = |b: &&BlockText| normalize(&b.text).contains(&needle);
+    blocks
+        .iter()
+        .filter(|b| b.leaf)
+        .find(holds)
+        .or_else(|| blocks.iter().find(holds))
+        .map(|b| b.id.as_str())
+}
+
+/// The sentence of `text` around byte `offset`.
+pub fn sentence_around(text: &str, offset: usize) -> String {
+    let offset = offset.min(text.len());
+    let boundaries = sentence_boundaries(text);
+    let start = boundaries
+        .iter()
+        .copied()
+        .rfind(|&b| b <= offset)
+        .unwrap_or(0);
+    let end = boundaries
+        .iter()
+        .copied()
+        .find(|&b| b > offset)
+        .unwrap_or(text.len());
+    text[start..end].trim().to_string()
+}
+
+/// Byte offsets where sentences start: after `.`, `!` or `?` (and closing quotes) followed by
+/// a space and a capital, digit or opening quote, unless the period ends an initial ("U.S.").
+fn sentence_boundaries(text: &str) -> Vec<usize> {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut out = Vec::new();
+    for i in 0..chars.len() {
+        let (_, c) = chars[i];
+        if !matches!(c, '.' | '!' | '?') {
+            continue;
+        }
+        if c == '.' && i >= 1 {
+            let prev = chars[i - 1].1;
+            let before_prev = if i >= 2 { Some(chars[i - 2].1) } else { None };
+            let initial = prev.is_uppercase() && before_prev.is_none_or(|b| !b.is_alphanumeric());
+            if initial {
+                continue;
+            }
+        }
+        let mut j = i + 1;
+        while j < chars.len() && matches!(chars[j].1, '"' | '\'' | '”' | '’' | ')') {
+            j += 1;
+        }
+        if j >= chars.len() || !chars[j].1.is_whitespace() {
+            continue;
+        }
+        while j < chars.len() && chars[j].1.is_whitespace() {
+            j += 1;
+        }
+        if j < chars.len() {
+            let next = chars[j].1;
+            if next.is_uppercase()
+                || next.is_ascii_digit()
+                || matches!(next, '"' | '“' | '‘' | '\'')
+            {
+                out.push(chars[j].0);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sentences_split_on_terminal_punctuation() {
+        let text =
+            "Trump spoke on Tuesday. He said Witkoff would go to Moscow. The U.S. envoy agreed!";
+        assert_eq!(
+            sentence_around(text, 30),
+            "He said Witkoff would go to Moscow."
+        );
+        assert_eq!(sentence_around(text, 0), "Trump spoke on Tuesday.");
+        let at = text.find("envoy").unwrap();
+        assert_eq!(sentence_around(text, at), "The U.S. envoy agreed!");
+    }
+
+    #[test]
+    fn sentences_end_after_closing_quotes() {
+        let text = "Macron said there was “clearly no Russian willingness.” Talks go on.";
+        assert_eq!(
+            sentence_around(text, 5),
+            "Macron said there was “clearly no Russian willingness.”"
+        );
+    }
+
+    #[test]
+    fn normalize_folds_typography() {
+        assert_eq!(
+            normalize("  Trump’s  “plan”\n– now…"),
+            "trump's \"plan\" - now..."
+        );
+    }
+
+    #[test]
+    fn evidence_prefers_the_innermost_block() {
+        let blocks = vec![
+            BlockText {
+                id: "p-1".into(),
+                text: "outer item with a phrase inside".into(),
+                leaf: false,
+            },
+            BlockText {
+                id: "p-2".into(),
+                text: "a phrase inside".into(),
+                leaf: true,
+            },
+        ];
+        assert_eq!(find_evidence(&blocks, "A  phrase"), Some("p-2"));
+        assert_eq!(find_evidence(&blocks, "outer item"), Some("p-1"));
+        assert_eq!(find_evidence(&blocks, "missing"), None);
+    }
+}

@@ -1,0 +1,702 @@
+//! The resolve stage: [`Loaded`] → [`Site`].
+//!
+//! Checks every reference (explicit links, front-matter ids, key-point evidence), auto-links
+//! registered names, gathers backlinks with the sentence of each mention, merges timelines and
+//! tags, and sorts everything once. The `Site` it returns is never changed afterwards.
+
+pub mod autolink;
+pub mod markdown;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::content::front_matter::{RawEntityRef, locate, slugify};
+use crate::content::{Loaded, RawArticle, RawEntity, RawTerm};
+use crate::diagnostics::{Diagnostic, Diagnostics, Location, SourceFile, did_you_mean};
+use crate::site::{
+    Article, Dated, Doc, Entity, KeyPoint, Mention, Node, Page, Ref, Site, SiteEvent, Source, Tag,
+    Term,
+};
+use autolink::Linker;
+use markdown::Settings;
+
+/// The ids that exist, for checking references.
+#[derive(Debug, Default)]
+pub struct Known {
+    pub entities: BTreeSet<String>,
+    pub terms: BTreeSet<String>,
+}
+
+impl Known {
+    pub fn contains(&self, r: &Ref) -> bool {
+        match r {
+            Ref::Entity(id) => self.entities.contains(id),
+            Ref::Term(id) => self.terms.contains(id),
+        }
+    }
+}
+
+/// Paths that articles' and pages' URLs must not take.
+const RESERVED: &[&str] = &[
+    "articles",
+    "entities",
+    "glossary",
+    "timeline",
+    "tags",
+    "static",
+    "pagefind",
+    "search",
+    "corrections",
+];
+
+/// Cross-references the loaded content. Problems go to `diags`; the returned site is complete
+/// but for the broken parts, so that one build reports every problem at once.
+pub fn resolve(config: Config, loaded: Loaded, diags: &mut Diagnostics) -> Site {
+    let entity_defs = dedupe(
+        loaded
+            .entities
+            .into_iter()
+            .map(|d| (d.id, d.entity, d.location)),
+        "entity",
+        diags,
+    );
+    let term_defs = dedupe(
+        loaded.terms.into_iter().map(|d| (d.id, d.term, d.location)),
+        "term",
+        diags,
+    );
+    let known = Known {
+        entities: entity_defs.keys().cloned().collect(),
+        terms: term_defs.keys().cloned().collect(),
+    };
+    let linker = build_linker(&entity_defs, &term_defs, diags);
+
+    check_duplicate_slugs(&loaded.articles, diags);
+
+    let resolved: Vec<(Article, Vec<FirstMention>, Vec<Diagnostic>)> = loaded
+        .articles
+        .par_iter()
+        .map(|raw| resolve_article(raw, &config, &known, &linker))
+        .collect();
+    let mut resolved: Vec<(Article, Vec<FirstMention>)> = resolved
+        .into_iter()
+        .map(|(article, mentions, local)| {
+            diags.extend(local);
+            (article, mentions)
+        })
+        .collect();
+    resolved.sort_by(|(a, _), (b, _)| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
+
+    let mut entities: BTreeMap<String, Entity> = entity_defs
+        .into_iter()
+        .map(|(id, (raw, location))| {
+            let entity = build_entity(&id, raw, &location, &known, diags);
+            (id, entity)
+        })
+        .collect();
+    let mut terms: BTreeMap<String, Term> = term_defs
+        .into_iter()
+        .map(|(id, (raw, location))| {
+            let term = build_term(&id, raw, &location, &known, diags);
+            (id, term)
+        })
+        .collect();
+
+    // Backlinks, in article order (newest first).
+    for (index, (article, firsts)) in resolved.iter().enumerate() {
+        for first in firsts {
+            let mention = Mention {
+                article: index,
+                sentence: first.sentence.clone(),
+                anchor: first.anchor.clone(),
+            };
+            match &first.target {
+                Ref::Entity(id) => {
+                    if let Some(e) = entities.get_mut(id) {
+                        e.mentions.push(mention);
+                    }
+                }
+                Ref::Term(id) => {
+                    if let Some(t) = terms.get_mut(id) {
+                        t.mentions.push(mention);
+                    }
+                }
+            }
+        }
+        for id in &article.about {
+            if let Some(e) = entities.get_mut(id)
+                && !article.mentions.contains(id)
+            {
+                e.mentions.push(Mention {
+                    article: index,
+                    sentence: String::new(),
+                    anchor: None,
+                });
+            }
+        }
+    }
+    let articles: Vec<Article> = resolved.into_iter().map(|(a, _)| a).collect();
+    relate(&articles, &mut entities);
+
+    let mut timeline: Vec<SiteEvent> = articles
+        .iter()
+        .enumerate()
+        .flat_map(|(index, a)| {
+            a.timeline.iter().map(move |e| SiteEvent {
+                date: e.date,
+                text: e.text.clone(),
+                article: index,
+            })
+        })
+        .collect();
+    timeline.sort_by_key(|e| e.date); // stable: same-day events keep article order
+
+    let mut tags: BTreeMap<String, Tag> = BTreeMap::new();
+    for (index, article) in articles.iter().enumerate() {
+        for (slug, name) in &article.tags {
+            tags.entry(slug.clone())
+                .or_insert_with(|| Tag {
+                    name: name.clone(),
+                    articles: Vec::new(),
+                })
+                .articles
+                .push(index);
+        }
+    }
+
+    let pages = resolve_pages(&loaded.pages, &known, diags);
+
+    Site {
+        config,
+        articles,
+        pages,
+        entities,
+        terms,
+        timeline,
+        tags,
+    }
+}
+
+/// Registry entries by id. An id defined twice is an error unless both definitions agree (an
+/// article may repeat a registry entry inline).
+fn dedupe<T: PartialEq>(
+    defs: impl Iterator<Item = (String, T, Location)>,
+    what: &str,
+    diags: &mut Diagnostics,
+) -> BTreeMap<String, (T, Location)> {
+    let mut out: BTreeMap<String, (T, Location)> = BTreeMap::new();
+    for (id, value, location) in defs {
+        match out.get(&id) {
+            Some((existing, _)) if *existing == value => {}
+            Some((_, first)) => {
+                let (line, col) = first.file.line_col(first.span.start);
+                diags.push(
+                    Diagnostic::error(
+                        "gloss::duplicate-id",
+                        format!("{what} `{id}` is defined twice"),
+                    )
+                    .at(location)
+                    .label("defined again here")
+                    .help(format!(
+                        "first defined at {}:{line}:{col}; remove one or give it another id",
+                        first.file.path.display()
+                    )),
+                );
+            }
+            None => {
+                out.insert(id, (value, location));
+            }
+        }
+    }
+    out
+}
+
+fn build_linker(
+    entities: &BTreeMap<String, (RawEntity, Location)>,
+    terms: &BTreeMap<String, (RawTerm, Location)>,
+    diags: &mut Diagnostics,
+) -> Linker {
+    let mut owner: HashMap<String, Ref> = HashMap::new();
+    let mut names = Vec::new();
+    let entity_names = entities.iter().flat_map(|(id, (e, loc))| {
+        std::iter::once(&e.name)
+            .chain(&e.aliases)
+            .map(move |n| (n, Ref::Entity(id.clone()), loc))
+    });
+    let term_names = terms.iter().flat_map(|(id, (t, loc))| {
+        std::iter::once(&t.term)
+            .chain(&t.aliases)
+            .map(move |n| (n, Ref::Term(id.clone()), loc))
+    });
+    for (name, target, location) in entity_names.chain(term_names) {
+        let name = name.trim();
+        if name.is_empty() {
+            continue;
+        }
+        match owner.get(name) {
+            Some(existing) if *existing == target => {}
+            Some(existing) => {
+                let id = |r: &Ref| match r {
+                    Ref::Entity(id) => format!("entity `{id}`"),
+                    Ref::Term(id) => format!("term `{id}`"),
+                };
+                diags.push(
+                    Diagnostic::error(
+                        "gloss::ambiguous-name",
+                        format!(
+                            "the name `{name}` belongs to both {} and {}",
+                            id(existing),
+                            id(&target)
+                        ),
+                    )
+                    .at(location.clone())
+                    .help("a name or alias must point at one entry; remove it from one of them"),
+                );
+            }
+            None => {
+                owner.insert(name.to_string(), target.clone());
+                names.push((name.to_string(), target));
+            }
+        }
+    }
+    Linker::new(&names)
+}
+
+fn check_duplicate_slugs(articles: &[RawArticle], diags: &mut Diagnostics) {
+    let mut seen: BTreeMap<&str, &RawArticle> = BTreeMap::new();
+    for article in articles {
+        if let Some(first) = seen.get(article.slug.as_str()) {
+            diags.push(
+                Diagnostic::error(
+                    "gloss::duplicate-slug",
+                    format!("two articles have the slug `{}`", article.slug),
+                )
+                .at(Location::new(&article.file, 0..0))
+                .help(format!(
+                    "{} has it too; rename one file or set `slug:` in its front matter",
+                    first.file.path.display()
+                )),
+            );
+        } else {
+            seen.insert(&article.slug, article);
+        }
+    }
+}
+
+/// The first mention of an entity or term in an article, for its backlink.
+struct FirstMention {
+    target: Ref,
+    sentence: String,
+    anchor: Option<String>,
+}
+
+fn resolve_article(
+    raw: &RawArticle,
+    config: &Config,
+    known: &Known,
+    linker: &Linker,
+) -> (Article, Vec<FirstMention>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let front = &raw.front;
+    let meta = &raw.meta;
+    let settings = Settings {
+        linker: Some(linker),
+        mode: front.autolink.unwrap_or(config.autolink),
+        anchors: true,
+    };
+    let body = markdown::resolve(
+        raw.body(),
+        raw.body_start,
+        &raw.file,
+        known,
+        &settings,
+        &mut diags,
+    );
+
+    let mut key_points = Vec::new();
+    let mut from = 0;
+    for point in &front.key_points {
+        let target = match &point.evidence {
+            Some(evidence) => {
+                let location = meta.locate(evidence, from);
+                from = location.span.end.saturating_sub(meta.range.start).max(from);
+                let target = markdown::find_evidence(&body.blocks, evidence);
+                if target.is_none() {
+                    diags.push(
+                        Diagnostic::error(
+                            "gloss::evidence-not-found",
+                            format!("key point evidence `{evidence}` is not in the article's text"),
+                        )
+                        .at(location)
+                        .label("not found in the body")
+                        .help("quote a phrase exactly as it appears in one paragraph of the body"),
+                    );
+                }
+                target.map(str::to_string)
+            }
+            None => {
+                let location = meta.locate(&point.text, from);
+                diags.push(
+                    Diagnostic::warning("gloss::no-evidence", "key point has no evidence")
+                        .at(location)
+                        .help("add `evidence:` with a phrase of the body so readers can check the point"),
+                );
+                None
+            }
+        };
+        key_points.push(KeyPoint {
+            text: point.text.clone(),
+            target,
+        });
+    }
+
+    let mut about = Vec::new();
+    let mut from = 0;
+    for item in &front.entities {
+        let id = match item {
+            RawEntityRef::Id(id) => id,
+            RawEntityRef::Inline(inline) => &inline.id,
+        };
+        let location = meta.locate(id, from);
+        from = location.span.end.saturating_sub(meta.range.start).max(from);
+        if !known.entities.contains(id) {
+            let mut d =
+                Diagnostic::error("gloss::unknown-entity", format!("unknown entity `{id}`"))
+                    .at(location)
+                    .label("no entity with this id");
+            if let Some(s) = did_you_mean(id, known.entities.iter().map(String::as_str)) {
+                d = d.help(format!("did you mean `{s}`?"));
+            } else {
+                d = d.help(format!("add `{id}` to content/entities.yaml, or define it here with `{{id, name, kind}}`"));
+            }
+            diags.push(d);
+        } else if !about.contains(id) {
+            about.push(id.clone());
+        }
+    }
+
+    let background = front.background.as_deref().map(|md| {
+        let start = locate(meta.yaml(), "background", 0).map_or(0, |r| r.start) + meta.range.start;
+        resolve_fragment(md, &meta.file, start, known, &mut diags)
+    });
+
+    let mut tags = Vec::new();
+    for tag in &front.tags {
+        let slug = slugify(tag);
+        if slug.is_empty() {
+            diags.push(
+                Diagnostic::error(
+                    "gloss::invalid-tag",
+                    format!("tag `{tag}` has no letters or digits"),
+                )
+                .at(meta.locate(tag, 0)),
+            );
+        } else if !tags.iter().any(|(s, _)| *s == slug) {
+            tags.push((slug, tag.trim().to_string()));
+        }
+    }
+
+    // The first mention of each reference, with its sentence, in order.
+    let mut firsts: Vec<FirstMention> = Vec::new();
+    let mut mentions = Vec::new();
+    let mut terms = Vec::new();
+    for m in &body.mentions {
+        if firsts.iter().any(|f| f.target == m.target) {
+            continue;
+        }
+        let (sentence, anchor) = match m.block {
+            Some(b) => (
+                markdown::sentence_around(&body.blocks[b].text, m.offset),
+                Some(body.blocks[b].id.clone()),
+            ),
+            None => (m.context.trim().to_string(), None),
+        };
+        match &m.target {
+            Ref::Entity(id) => mentions.push(id.clone()),
+            Ref::Term(id) => terms.push(id.clone()),
+        }
+        firsts.push(FirstMention {
+            target: m.target.clone(),
+            sentence,
+            anchor,
+        });
+    }
+
+    let corrections: Vec<Dated> = front
+        .corrections
+        .iter()
+        .map(|c| Dated {
+            date: c.date,
+            text: c.text.clone(),
+        })
+        .collect();
+    let modified = corrections
+        .iter()
+        .map(|c| c.date)
+        .chain(front.updated)
+        .fold(front.date, Ord::max);
+    let summary = body
+        .blocks
+        .iter()
+        .find(|b| b.leaf && !b.text.trim().is_empty())
+        .map(|b| truncate_words(b.text.trim(), 300))
+        .unwrap_or_default();
+
+    let article = Article {
+        slug: raw.slug.clone(),
+        title: front.title.trim().to_string(),
+        date: front.date,
+        updated: front.updated,
+        modified,
+        dek: front.dek.as_ref().map(|d| d.trim().to_string()),
+        authors: front.authors.clone(),
+        section: front.section.clone(),
+        tags,
+        draft: front.draft,
+        key_points,
+        background,
+        timeline: front
+            .timeline
+            .iter()
+            .map(|e| Dated {
+                date: e.date,
+                text: e.text.clone(),
+            })
+            .collect(),
+        about,
+        mentions,
+        terms,
+        sources: front
+            .sources
+            .iter()
+            .map(|s| Source {
+                name: s.name.clone(),
+                url: s.url.clone(),
+            })
+            .collect(),
+        corrections,
+        body: body.doc,
+        summary,
+        word_count: body.word_count,
+    };
+    (article, firsts, diags)
+}
+
+/// Resolves a Markdown snippet that lives inside a YAML file (a background box, a description).
+/// Positions inside a YAML block scalar do not map one to one onto the file, so problems are
+/// placed by finding the offending text in the file, at or after `from`.
+fn resolve_fragment(
+    md: &str,
+    file: &Arc<SourceFile>,
+    from: usize,
+    known: &Known,
+    diags: &mut Vec<Diagnostic>,
+) -> Doc {
+    let scratch = SourceFile::new(file.path.clone(), md);
+    let settings = Settings {
+        linker: None,
+        mode: crate::config::AutolinkMode::None,
+        anchors: false,
+    };
+    let mut local = Vec::new();
+    let resolved = markdown::resolve(md, 0, &scratch, known, &settings, &mut local);
+    for mut d in local {
+        if let Some(location) = &d.location {
+            let snippet = &md[location.span.clone()];
+            let span = locate(&file.text, snippet, from).unwrap_or(from..from);
+            d.location = Some(Location::new(file, span));
+        }
+        diags.push(d);
+    }
+    resolved.doc
+}
+
+fn build_entity(
+    id: &str,
+    raw: RawEntity,
+    location: &Location,
+    known: &Known,
+    diags: &mut Diagnostics,
+) -> Entity {
+    let mut local = Vec::new();
+    let description = raw
+        .description
+        .as_deref()
+        .map(|md| resolve_fragment(md, &location.file, location.span.start, known, &mut local));
+    diags.extend(local);
+    Entity {
+        id: id.to_string(),
+        name: raw.name.trim().to_string(),
+        kind: raw.kind,
+        aliases: raw.aliases,
+        role: raw.role,
+        description,
+        wikidata: raw
+            .wikidata
+            .map(|w| w.trim().to_string())
+            .filter(|w| !w.is_empty()),
+        mentions: Vec::new(),
+        related: Vec::new(),
+    }
+}
+
+fn build_term(
+    id: &str,
+    raw: RawTerm,
+    location: &Location,
+    known: &Known,
+    diags: &mut Diagnostics,
+) -> Term {
+    let mut local = Vec::new();
+    let definition = resolve_fragment(
+        &raw.definition,
+        &location.file,
+        location.span.start,
+        known,
+        &mut local,
+    );
+    diags.extend(local);
+    Term {
+        id: id.to_string(),
+        term: raw.term.trim().to_string(),
+        aliases: raw.aliases,
+        definition_text: plain_text(&definition),
+        definition,
+        mentions: Vec::new(),
+    }
+}
+
+/// The text of a document without markup, on one line.
+pub fn plain_text(doc: &Doc) -> String {
+    let mut out = String::new();
+    for node in &doc.nodes {
+        match node {
+            Node::Md(pulldown_cmark::Event::Text(t) | pulldown_cmark::Event::Code(t)) => {
+                out.push_str(t)
+            }
+            Node::Md(pulldown_cmark::Event::SoftBreak | pulldown_cmark::Event::HardBreak) => {
+                out.push(' ')
+            }
+            Node::Md(pulldown_cmark::Event::End(pulldown_cmark::TagEnd::Paragraph)) => {
+                out.push(' ')
+            }
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn truncate_words(text: &str, max: usize) -> String {
+    if text.len() <= max {
+        return text.to_string();
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let cut = text[..end].rfind(' ').unwrap_or(end);
+    format!("{}…", text[..cut].trim_end_matches([',', ';', ':']))
+}
+
+/// Related entities: those mentioned in the same articles, most shared articles first.
+fn relate(articles: &[Article], entities: &mut BTreeMap<String, Entity>) {
+    let mut together: HashMap<&str, HashMap<&str, usize>> = HashMap::new();
+    for article in articles {
+        let mut ids: Vec<&str> = article
+            .mentions
+            .iter()
+            .chain(&article.about)
+            .map(String::as_str)
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        for &a in &ids {
+            let counts = together.entry(a).or_default();
+            for &b in &ids {
+                if a != b {
+                    *counts.entry(b).or_default() += 1;
+                }
+            }
+        }
+    }
+    let related: Vec<(String, Vec<String>)> = together
+        .into_iter()
+        .map(|(id, counts)| {
+            let mut counts: Vec<(&str, usize)> = counts.into_iter().collect();
+            counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+            (
+                id.to_string(),
+                counts
+                    .into_iter()
+                    .take(12)
+                    .map(|(id, _)| id.to_string())
+                    .collect(),
+            )
+        })
+        .collect();
+    for (id, list) in related {
+        if let Some(e) = entities.get_mut(&id) {
+            e.related = list;
+        }
+    }
+}
+
+fn resolve_pages(
+    pages: &[crate::content::RawPage],
+    known: &Known,
+    diags: &mut Diagnostics,
+) -> Vec<Page> {
+    let mut out: Vec<Page> = Vec::new();
+    for raw in pages {
+        if RESERVED.contains(&raw.slug.as_str()) {
+            diags.push(
+                Diagnostic::error(
+                    "gloss::reserved-slug",
+                    format!("a page cannot be called `{}`", raw.slug),
+                )
+                .at(Location::new(&raw.file, 0..0))
+                .help(format!(
+                    "that URL belongs to gloss; set another `slug:` (reserved: {})",
+                    RESERVED.join(", ")
+                )),
+            );
+            continue;
+        }
+        if out.iter().any(|p| p.slug == raw.slug) {
+            diags.push(
+                Diagnostic::error(
+                    "gloss::duplicate-slug",
+                    format!("two pages have the slug `{}`", raw.slug),
+                )
+                .at(Location::new(&raw.file, 0..0)),
+            );
+            continue;
+        }
+        let mut local = Vec::new();
+        let settings = Settings {
+            linker: None,
+            mode: crate::config::AutolinkMode::None,
+            anchors: false,
+        };
+        let body = markdown::resolve(
+            raw.body(),
+            raw.body_start,
+            &raw.file,
+            known,
+            &settings,
+            &mut local,
+        );
+        diags.extend(local);
+        out.push(Page {
+            slug: raw.slug.clone(),
+            title: raw.front.title.trim().to_string(),
+            description: raw.front.description.clone(),
+            body: body.doc,
+        });
+    }
+    out.sort_by(|a, b| a.slug.cmp(&b.slug));
+    out
+}

@@ -1,0 +1,175 @@
+//! The resolved site: what `resolve` produces and `render` only reads.
+//!
+//! Everything here is sorted once, when it is built: articles newest first, registries by id
+//! (`BTreeMap`), timelines by date. No later stage sorts again or depends on hash order.
+
+use std::collections::BTreeMap;
+
+use pulldown_cmark::Event;
+
+use crate::config::Config;
+use crate::content::{Date, EntityKind};
+
+/// The whole site, cross-referenced.
+#[derive(Debug)]
+pub struct Site {
+    pub config: Config,
+    /// Newest first; ties by slug.
+    pub articles: Vec<Article>,
+    pub pages: Vec<Page>,
+    pub entities: BTreeMap<String, Entity>,
+    pub terms: BTreeMap<String, Term>,
+    /// Every dated event of every article, oldest first.
+    pub timeline: Vec<SiteEvent>,
+    /// By tag slug.
+    pub tags: BTreeMap<String, Tag>,
+}
+
+/// Parsed Markdown with gloss's own references marked, ready to turn into HTML.
+#[derive(Debug, Clone, Default)]
+pub struct Doc {
+    pub nodes: Vec<Node>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Node {
+    /// A pulldown-cmark event, passed through as it is.
+    Md(Event<'static>),
+    /// The start of a paragraph or list item that carries an id (key points link to it).
+    AnchoredStart {
+        block: Block,
+        id: String,
+    },
+    /// Start of a link to an entity or a term, explicit or added by auto-linking.
+    RefStart(Ref),
+    RefEnd,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Block {
+    Paragraph,
+    Item,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Ref {
+    Entity(String),
+    Term(String),
+}
+
+#[derive(Debug)]
+pub struct Article {
+    pub slug: String,
+    pub title: String,
+    pub date: Date,
+    pub updated: Option<Date>,
+    /// The latest of `date`, `updated` and every correction's date.
+    pub modified: Date,
+    pub dek: Option<String>,
+    pub authors: Vec<String>,
+    pub section: Option<String>,
+    /// (slug, name)
+    pub tags: Vec<(String, String)>,
+    pub draft: bool,
+    pub key_points: Vec<KeyPoint>,
+    pub background: Option<Doc>,
+    pub timeline: Vec<Dated>,
+    /// Entities the article is about (front matter `entities:`), in the order given.
+    pub about: Vec<String>,
+    /// Entities mentioned in the body, in order of first mention.
+    pub mentions: Vec<String>,
+    /// Terms used in the body, in order of first use.
+    pub terms: Vec<String>,
+    pub sources: Vec<Source>,
+    pub corrections: Vec<Dated>,
+    pub body: Doc,
+    /// A plain-text excerpt of the body, for feeds without a dek.
+    pub summary: String,
+    pub word_count: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct KeyPoint {
+    pub text: String,
+    /// The id of the paragraph that supports it.
+    pub target: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Dated {
+    pub date: Date,
+    pub text: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub name: String,
+    pub url: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct Page {
+    pub slug: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub body: Doc,
+}
+
+#[derive(Debug)]
+pub struct Entity {
+    pub id: String,
+    pub name: String,
+    pub kind: EntityKind,
+    pub aliases: Vec<String>,
+    pub role: Option<String>,
+    pub description: Option<Doc>,
+    pub wikidata: Option<String>,
+    /// One per article that mentions it, in article order.
+    pub mentions: Vec<Mention>,
+    /// Entities mentioned alongside it, most often first.
+    pub related: Vec<String>,
+}
+
+#[derive(Debug)]
+pub struct Term {
+    pub id: String,
+    pub term: String,
+    pub aliases: Vec<String>,
+    pub definition: Doc,
+    /// The definition without markup, for `title` attributes and structured data.
+    pub definition_text: String,
+    pub mentions: Vec<Mention>,
+}
+
+/// An article that mentions an entity or a term.
+#[derive(Debug, Clone)]
+pub struct Mention {
+    /// Index into `Site::articles`.
+    pub article: usize,
+    /// The sentence of the first mention; empty when the article only lists the entity in its
+    /// front matter.
+    pub sentence: String,
+    /// The id of the paragraph that holds it.
+    pub anchor: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SiteEvent {
+    pub date: Date,
+    pub text: String,
+    /// Index into `Site::articles`.
+    pub article: usize,
+}
+
+#[derive(Debug)]
+pub struct Tag {
+    pub name: String,
+    /// Indexes into `Site::articles`, newest first.
+    pub articles: Vec<usize>,
+}
+
+impl Site {
+    pub fn entity(&self, id: &str) -> Option<&Entity> {
+        self.entities.get(id)
+    }
+}
