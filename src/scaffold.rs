@@ -87,8 +87,8 @@ key_points: []
 #    evidence: "a phrase of the body that supports it"
 sources: []
 ---
-Write the explainer here. Link people and terms with [a name](entity:some-id) and
-[a term](term:some-id), or let gloss link registered names on their first mention.
+Write the explainer here. Link people and terms with `[a name](entity:some-id)` and
+`[a term](term:some-id)`, or let gloss link registered names on their first mention.
 "#,
         title = yaml_escape(title.trim()),
         date = date.iso(),

@@ -292,8 +292,15 @@ fn parse_yaml<T: serde::de::DeserializeOwned>(
     };
     parsed.map_err(|e| {
         let at = range.start + e.offset.unwrap_or(0);
-        let location = Location::new(file, at..at);
-        yaml_diagnostic(&e.message, keys).at(location)
+        let d = yaml_diagnostic(&e.message, keys);
+        // serde reports values it rejected (a bad date) at the start of their mapping; point at
+        // the value itself when it can be found.
+        let value = (d.code == "gloss::invalid-date")
+            .then(|| d.message.split('`').nth(1))
+            .flatten()
+            .and_then(|v| front_matter::locate(text, v, at - range.start));
+        let span = value.map_or(at..at, |r| range.start + r.start..range.start + r.end);
+        d.at(Location::new(file, span))
     })
 }
 

@@ -1,0 +1,210 @@
+//! Entity, glossary, timeline and tag pages, and the feeds.
+
+use crate::site_test::SiteTest;
+
+fn two_articles() -> SiteTest {
+    let t = SiteTest::with_registries();
+    t.article(
+        "first",
+        "title: First\ndate: 2025-11-20\ntags: [Ukraine]\ntimeline:\n  - { date: 2022-02-24, text: Invasion. }\n  - { date: 2025-11-20, text: First step. }",
+        "Witkoff arrived. He met Vladimir Putin in Moscow on Monday.\n\nA truce was discussed.\n",
+    );
+    t.article(
+        "second",
+        "title: Second\ndate: 2025-11-25\ntags: [Ukraine, Diplomacy]\nentities: [nato]\ntimeline:\n  - { date: 2025-11-25, text: Second step. }",
+        "Talks went on. Putin said little about the U.S. envoy Steve Witkoff today.\n",
+    );
+    t
+}
+
+#[test]
+fn entity_page_lists_every_article_with_the_sentence() {
+    let t = two_articles();
+    t.build();
+    let page = t.html("entities/vladimir-putin/index.html");
+    assert_eq!(page.texts("h1"), ["Vladimir Putin"]);
+    assert_eq!(page.texts(".dek"), ["President of Russia"]);
+    assert_eq!(page.texts(".mentions > li > a"), ["Second", "First"]);
+    assert_eq!(
+        page.texts(".mentions blockquote"),
+        [
+            "Putin said little about the U.S. envoy Steve Witkoff today.",
+            "He met Vladimir Putin in Moscow on Monday."
+        ]
+    );
+    // Each mention links to the paragraph that holds it.
+    assert_eq!(
+        page.attrs(".mentions > li > a", "href"),
+        ["../../articles/second/#p-1", "../../articles/first/#p-1"]
+    );
+    assert_eq!(
+        page.attrs(".description + p a, p.meta a", "href"),
+        ["https://www.wikidata.org/wiki/Q7747"]
+    );
+    let related = page.texts("section:last-of-type .entity-list a");
+    assert!(
+        related.contains(&"Steve Witkoff".to_string()),
+        "{related:?}"
+    );
+    let json = page
+        .one("script[type=\"application/ld+json\"]")
+        .inner_html();
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["@type"], "Person");
+    assert_eq!(v["sameAs"], "https://www.wikidata.org/wiki/Q7747");
+}
+
+#[test]
+fn every_entity_gets_a_page_and_front_matter_entities_count() {
+    let t = two_articles();
+    t.build();
+    assert!(t.exists("entities/moscow/index.html"));
+    let nato = t.html("entities/nato/index.html");
+    assert_eq!(nato.texts(".mentions > li > a"), ["Second"]);
+    let index = t.html("entities/index.html");
+    assert_eq!(index.texts("h2"), ["People", "Organisations", "Places"]);
+}
+
+#[test]
+fn glossary_lists_terms_a_to_z_with_articles() {
+    let t = two_articles();
+    t.build();
+    let page = t.html("glossary/index.html");
+    assert_eq!(page.attrs("dl.glossary dt", "id"), ["ceasefire", "envoy"]);
+    assert_eq!(page.texts("section h2"), ["C", "E"]);
+    assert_eq!(page.texts("#ceasefire + dd .used-in a"), ["First"]);
+    assert_eq!(
+        page.texts("dl.glossary dd em"),
+        ["special"],
+        "definitions are Markdown"
+    );
+}
+
+#[test]
+fn timeline_merges_articles_by_date_and_groups_by_year() {
+    let t = two_articles();
+    t.build();
+    let page = t.html("timeline/index.html");
+    assert_eq!(page.texts("section h2"), ["2022", "2025"]);
+    assert_eq!(
+        page.attrs(".timeline time", "datetime"),
+        ["2022-02-24", "2025-11-20", "2025-11-25"]
+    );
+    assert_eq!(page.texts(".timeline a.from"), ["First", "First", "Second"]);
+}
+
+#[test]
+fn one_page_per_tag() {
+    let t = two_articles();
+    t.build();
+    assert_eq!(
+        t.html("tags/ukraine/index.html").texts(".article-card h2"),
+        ["Second", "First"]
+    );
+    assert_eq!(
+        t.html("tags/diplomacy/index.html")
+            .texts(".article-card h2"),
+        ["Second"]
+    );
+    assert_eq!(
+        t.html("tags/index.html").texts(".tag-cloud a"),
+        ["Diplomacy", "Ukraine"]
+    );
+}
+
+#[test]
+fn atom_feed_and_sitemap_are_well_formed() {
+    let t = two_articles();
+    t.article(
+        "draft",
+        "title: Draft\ndate: 2025-11-26\ndraft: true",
+        "x\n",
+    );
+    t.build();
+    let atom = t.read("atom.xml");
+    let doc = roxmltree::Document::parse(&atom).expect("atom.xml is XML");
+    let entries: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("entry"))
+        .collect();
+    assert_eq!(entries.len(), 2);
+    let titles: Vec<_> = entries
+        .iter()
+        .map(|e| {
+            e.children()
+                .find(|c| c.has_tag_name("title"))
+                .unwrap()
+                .text()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(titles, ["Second", "First"]);
+    let updated = doc
+        .root_element()
+        .children()
+        .find(|c| c.has_tag_name("updated"))
+        .unwrap();
+    assert_eq!(updated.text(), Some("2025-11-25T00:00:00Z"));
+
+    let sitemap = t.read("sitemap.xml");
+    let doc = roxmltree::Document::parse(&sitemap).expect("sitemap.xml is XML");
+    let locs: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("loc"))
+        .map(|n| n.text().unwrap())
+        .collect();
+    assert!(locs.contains(&"https://example.org/explainers/articles/first/"));
+    assert!(
+        locs.iter()
+            .all(|l| l.starts_with("https://example.org/explainers/"))
+    );
+    assert!(!locs.iter().any(|l| l.contains("draft")));
+}
+
+#[test]
+fn article_json_ld_mentions_entities_with_same_as() {
+    let t = two_articles();
+    t.build();
+    let page = t.html("articles/second/index.html");
+    let json = page
+        .one("script[type=\"application/ld+json\"]")
+        .inner_html();
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["@type"], "NewsArticle");
+    assert_eq!(v["about"][0]["name"], "NATO");
+    assert_eq!(
+        v["about"][0]["sameAs"],
+        "https://www.wikidata.org/wiki/Q7184"
+    );
+    let mentioned: Vec<&str> = v["mentions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(mentioned, ["Vladimir Putin", "Steve Witkoff"]);
+    assert_eq!(
+        v["mentions"][0]["sameAs"],
+        "https://www.wikidata.org/wiki/Q7747"
+    );
+}
+
+#[test]
+fn corrections_show_and_bump_the_modified_date() {
+    let t = SiteTest::new();
+    t.article(
+        "c",
+        "title: C\ndate: 2025-11-25\ncorrections:\n  - { date: 2025-11-27, text: Fixed a name. }",
+        "x\n",
+    );
+    t.build();
+    let page = t.html("articles/c/index.html");
+    assert_eq!(
+        page.texts(".corrections li"),
+        ["27 November 2025: Fixed a name."]
+    );
+    assert_eq!(
+        page.attrs("meta[property=\"article:modified_time\"]", "content"),
+        ["2025-11-27T00:00:00Z"]
+    );
+}
