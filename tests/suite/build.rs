@@ -411,3 +411,30 @@ fn article_page_snapshot() {
     t.build();
     insta::assert_snapshot!("article_page", t.read("articles/witkoff-moscow/index.html"));
 }
+
+#[test]
+fn a_named_theme_overrides_builtin_files_and_the_site_overrides_the_theme() {
+    let t = sample();
+    t.file(
+        "site.toml",
+        format!("{}theme = \"paper\"\n", crate::site_test::SITE_TOML),
+    );
+    t.file("themes/paper/templates/tags.html", "{% extends \"base.html\" %}{% block content %}<p class=\"paper\">paper</p>{% endblock content %}");
+    t.file("themes/paper/static/style.css", "/* paper */");
+    t.file("static/style.css", "/* site */");
+    t.build();
+    assert_eq!(t.html("tags/index.html").texts("p.paper"), ["paper"]);
+    assert_eq!(t.read("static/style.css"), "/* site */");
+
+    t.file(
+        "site.toml",
+        format!("{}theme = \"missing\"\n", crate::site_test::SITE_TOML),
+    );
+    let run = t.gloss(&["build"]);
+    assert_eq!(run.code(), Some(1));
+    assert!(
+        run.stderr().contains("theme `missing` not found"),
+        "{}",
+        run.stderr()
+    );
+}
