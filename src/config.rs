@@ -58,7 +58,7 @@ fn default_language() -> String {
 }
 
 fn default_highlight_theme() -> String {
-    "InspiredGitHub".to_string()
+    "base16-ocean.light".to_string()
 }
 
 fn default_front_page_limit() -> usize {

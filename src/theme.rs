@@ -31,6 +31,7 @@ pub const BUILTIN: &[(&str, &[u8])] = embed![
     "templates/404.html",
     "static/style.css",
     "static/gloss.js",
+    "static/favicon.svg",
     "starter/site.toml",
     "starter/content/entities.yaml",
     "starter/content/glossary.yaml",
@@ -169,6 +170,27 @@ pub fn starter_files() -> impl Iterator<Item = (&'static str, &'static [u8])> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The reader-experience budget: the theme's CSS and JS, highlighting included, stay under
+    /// 30 KB uncompressed.
+    #[test]
+    fn theme_assets_fit_the_budget() {
+        let theme = Theme::builtin();
+        let own: usize = theme
+            .static_files
+            .iter()
+            .filter(|(name, _)| name.ends_with(".css") || name.ends_with(".js"))
+            .map(|(_, bytes)| bytes.len())
+            .sum();
+        let highlight = crate::render::markdown::highlight_css("base16-ocean.light")
+            .unwrap()
+            .len();
+        assert!(
+            own + highlight <= 30 * 1024,
+            "theme CSS+JS is {} bytes",
+            own + highlight
+        );
+    }
 
     #[test]
     fn every_theme_file_is_embedded() {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite, as the README's second command: installs what the tests need (skipping
-# what is already present), then runs every check and prints `N passed, N failed`.
+# The whole test suite, as the README's second command. Installs what the tests need (skipping
+# what is already present), then runs every check and ends with `N passed, N failed`.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,11 +18,33 @@ check() {
     echo "FAIL: $name"
   fi
 }
+# Succeeds when the command fails: negative controls prove a checker can fail.
+expect_fail() { ! "$@" >/dev/null 2>&1; }
+
+if ! bash tests/install.sh; then
+  echo "FAIL: installing test dependencies"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
 
 check "cargo fmt --check" cargo fmt --check
 check "cargo clippy" cargo clippy --all-targets --locked -- -D warnings
 check "cargo test" cargo test --locked
-check "sample site builds" cargo run --release --locked -q -- build
+check "sample site builds (README command)" cargo run --release --locked -q -- build
+
+# The sample site, built under a sub-path and served by nginx as a host would.
+PORT="${PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
+BASE="http://127.0.0.1:$PORT/explainers/"
+SITE="$PWD/target/test-site/public"
+check "sample site builds under a sub-path" target/release/gloss build --base-url "$BASE" -o "$SITE"
+# shellcheck source=tests/serve-nginx.sh
+source tests/serve-nginx.sh
+trap stop_nginx EXIT
+
+VNU=tests/node_modules/vnu-jar/build/dist/vnu.jar
+check "vnu: every page of the sample site is valid HTML" java -jar "$VNU" --skip-non-html --errors-only "$SITE"
+check "vnu: flags the deliberately invalid page" expect_fail java -jar "$VNU" --errors-only tests/fixtures/bad/invalid.html
+check "browser: reader experience, axe" env BASE_URL="$BASE" node --test tests/browser/
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

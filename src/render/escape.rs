@@ -34,6 +34,18 @@ pub fn escape_attr(s: &str) -> String {
 /// can end the element early.
 pub fn script_json(value: &serde_json::Value) -> String {
     let json = serde_json::to_string_pretty(value).expect("a serde_json::Value always serializes");
+    script_safe(&json)
+}
+
+/// Like [`script_json`], on one line, for data the page's script reads.
+pub fn script_json_compact(value: &serde_json::Value) -> String {
+    let json = serde_json::to_string(value).expect("a serde_json::Value always serializes");
+    script_safe(&json)
+}
+
+/// `<`, `>` and `&` as JSON escapes: the JSON means the same, and no `</script>` or `<!--`
+/// can end the element early.
+fn script_safe(json: &str) -> String {
     json.replace('<', "\\u003c")
         .replace('>', "\\u003e")
         .replace('&', "\\u0026")

@@ -86,6 +86,15 @@ pub fn to_html(doc: &Doc, site: &Site, root: &str) -> String {
     html
 }
 
+/// Adds every entity and term `doc` links to into `refs`.
+pub fn collect_refs<'a>(doc: &'a Doc, refs: &mut std::collections::BTreeSet<&'a Ref>) {
+    for node in &doc.nodes {
+        if let Node::RefStart(r) = node {
+            refs.insert(r);
+        }
+    }
+}
+
 /// The opening `<a>` of an entity or term reference. A term carries its definition in `title`
 /// so that it reads without JavaScript.
 pub fn ref_open(target: &Ref, site: &Site, root: &str) -> String {
@@ -164,5 +173,29 @@ pub fn highlight_css(theme_name: &str) -> Result<String, String> {
             names.join(", ")
         )
     })?;
-    syntect::html::css_for_theme_with_class_style(theme, CLASS_STYLE).map_err(|e| e.to_string())
+    let css = syntect::html::css_for_theme_with_class_style(theme, CLASS_STYLE)
+        .map_err(|e| e.to_string())?;
+    Ok(compact_css(&css))
+}
+
+/// Drops comments and layout whitespace from generated CSS: it is never edited by hand, and it
+/// is half the theme's weight.
+fn compact_css(css: &str) -> String {
+    let mut out = String::with_capacity(css.len());
+    let mut rest = css;
+    while let Some(start) = rest.find("/*") {
+        out.push_str(&rest[..start]);
+        rest = rest[start..]
+            .find("*/")
+            .map_or("", |end| &rest[start + end + 2..]);
+    }
+    out.push_str(rest);
+    let mut compact = String::with_capacity(out.len());
+    for line in out.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        compact.push_str(line);
+        if line.ends_with('}') {
+            compact.push('\n');
+        }
+    }
+    compact
 }

@@ -153,6 +153,8 @@ impl Renderer<'_> {
                 let mut ctx =
                     self.context(&path, "article", &article.title, article.dek.as_deref());
                 ctx.insert("article", &self.article(article, &bodies[i]));
+                let docs = std::iter::once(&article.body).chain(&article.background);
+                ctx.insert("preview_data", &self.preview_data(docs, ARTICLE_ROOT));
                 ctx.insert(
                     "json_ld",
                     &escape::script_json(&seo::article_json(site, article)),
@@ -288,6 +290,10 @@ impl Renderer<'_> {
                     })
                     .collect();
                 ctx.insert("letters", &letters);
+                ctx.insert(
+                    "preview_data",
+                    &self.preview_data(site.terms.values().map(|t| &t.definition), &root),
+                );
                 self.page(path, "glossary.html", &ctx)
             }
             Job::Timeline => {
@@ -353,6 +359,10 @@ impl Renderer<'_> {
                 let root = root_for(&path);
                 let mut ctx = self.context(&path, "page", &page.title, page.description.as_deref());
                 ctx.insert("body_html", &markdown::to_html(&page.body, site, &root));
+                ctx.insert(
+                    "preview_data",
+                    &self.preview_data(std::iter::once(&page.body), &root),
+                );
                 self.page(&path, "page.html", &ctx)
             }
             Job::NotFound => {
@@ -419,6 +429,7 @@ impl Renderer<'_> {
                 "style": format!("{root}static/style.css"),
                 "highlight": format!("{root}static/highlight.css"),
                 "script": format!("{root}static/gloss.js"),
+            "icon": format!("{root}static/favicon.svg"),
             }),
         );
         ctx.insert("feed_url", &config.base_url.join("atom.xml"));
@@ -429,7 +440,66 @@ impl Renderer<'_> {
             .collect();
         ctx.insert("footer_pages", &footer);
         ctx.insert("json_ld", &Value::Null);
+        ctx.insert("preview_data", &Value::Null);
         ctx
+    }
+
+    /// What the preview cards show for every entity and term the page links to, as JSON for
+    /// the page's script: the cards never fetch anything.
+    fn preview_data<'d>(
+        &self,
+        docs: impl Iterator<Item = &'d crate::site::Doc>,
+        root: &str,
+    ) -> Option<String> {
+        let site = self.site;
+        let mut refs = std::collections::BTreeSet::new();
+        for doc in docs {
+            markdown::collect_refs(doc, &mut refs);
+        }
+        if refs.is_empty() {
+            return None;
+        }
+        let mut entities = serde_json::Map::new();
+        let mut terms = serde_json::Map::new();
+        for r in refs {
+            match r {
+                crate::site::Ref::Entity(id) => {
+                    if let Some(e) = site.entity(id) {
+                        let text = e
+                            .role
+                            .clone()
+                            .or_else(|| e.description.as_ref().map(crate::resolve::plain_text));
+                        entities.insert(
+                            id.clone(),
+                            json!({
+                                "kind": kind_label(e.kind, false),
+                                "name": e.name,
+                                "text": text,
+                                "url": format!("{root}entities/{id}/"),
+                                "more": format!("More on {}", e.name),
+                            }),
+                        );
+                    }
+                }
+                crate::site::Ref::Term(id) => {
+                    if let Some(t) = site.terms.get(id) {
+                        terms.insert(
+                            id.clone(),
+                            json!({
+                                "kind": "Glossary",
+                                "name": t.term,
+                                "text": t.definition_text,
+                                "url": format!("{root}glossary/#{id}"),
+                                "more": "In the glossary",
+                            }),
+                        );
+                    }
+                }
+            }
+        }
+        Some(escape::script_json_compact(
+            &json!({"entities": entities, "terms": terms}),
+        ))
     }
 
     fn article_summary(&self, a: &Article, root: &str) -> Value {

@@ -438,3 +438,24 @@ fn a_named_theme_overrides_builtin_files_and_the_site_overrides_the_theme() {
         run.stderr()
     );
 }
+
+#[test]
+fn preview_data_cannot_break_out_of_its_script() {
+    let t = SiteTest::new();
+    t.file(
+        "content/entities.yaml",
+        "evil:\n  name: \"Evil</script><b>x\"\n  kind: person\n  role: \"<!-- role\"\n",
+    );
+    t.article(
+        "a",
+        "title: A\ndate: 2025-11-25",
+        "Meet [them](entity:evil) here.\n",
+    );
+    t.build();
+    let page = t.html("articles/a/index.html");
+    let data = page.one("script#gloss-data").inner_html();
+    let v: serde_json::Value = serde_json::from_str(&data).expect("data island is JSON");
+    assert_eq!(v["entities"]["evil"]["name"], "Evil</script><b>x");
+    assert_eq!(v["entities"]["evil"]["text"], "<!-- role");
+    assert!(page.select("b").is_empty(), "no markup escaped the script");
+}

@@ -1,20 +1,153 @@
-// gloss: progressive enhancement for explainer pages. Everything works without this script.
+// gloss: progressive enhancement for explainer pages. Every link and definition works
+// without this script; it adds in-place previews and marks the key point in view.
 (function () {
   "use strict";
-  // Mark the key point whose paragraph is in view as the reader scrolls.
-  var links = Array.prototype.slice.call(document.querySelectorAll(".key-points a[data-target]"));
-  if (!links.length || !("IntersectionObserver" in window)) return;
-  var byTarget = {};
-  links.forEach(function (a) {
-    var el = document.getElementById(a.getAttribute("data-target"));
-    if (el) (byTarget[el.id] = byTarget[el.id] || []).push(a);
-  });
-  var observer = new IntersectionObserver(function (entries) {
-    entries.forEach(function (entry) {
-      if (!entry.isIntersecting) return;
-      links.forEach(function (a) { a.removeAttribute("aria-current"); });
-      (byTarget[entry.target.id] || []).forEach(function (a) { a.setAttribute("aria-current", "true"); });
+  var doc = document;
+
+  // --- Key points: mark the item whose paragraph is in view. ---
+  var points = Array.prototype.slice.call(doc.querySelectorAll(".key-points a[data-target]"));
+  if (points.length && "IntersectionObserver" in window) {
+    var byTarget = {};
+    points.forEach(function (a) {
+      var el = doc.getElementById(a.getAttribute("data-target"));
+      if (el) (byTarget[el.id] = byTarget[el.id] || []).push(a);
     });
-  }, { rootMargin: "-30% 0px -60% 0px" });
-  Object.keys(byTarget).forEach(function (id) { observer.observe(document.getElementById(id)); });
+    var observer = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        if (!entry.isIntersecting) return;
+        points.forEach(function (a) { a.removeAttribute("aria-current"); });
+        (byTarget[entry.target.id] || []).forEach(function (a) { a.setAttribute("aria-current", "true"); });
+      });
+    }, { rootMargin: "-30% 0px -60% 0px" });
+    Object.keys(byTarget).forEach(function (id) { observer.observe(doc.getElementById(id)); });
+  }
+
+  // --- Previews of entities and terms, from the data the page carries. ---
+  var island = doc.getElementById("gloss-data");
+  if (!island) return;
+  var data;
+  try { data = JSON.parse(island.textContent); } catch (e) { return; }
+  var OPEN_DELAY = 300, CLOSE_DELAY = 250;
+  var card = doc.createElement("div");
+  card.id = "gloss-card";
+  card.className = "gloss-card";
+  card.setAttribute("role", "tooltip");
+  card.hidden = true;
+  doc.body.appendChild(card);
+  var current = null, openTimer = 0, closeTimer = 0, lastPointer = "mouse", touchedAt = 0;
+
+  function info(a) {
+    var id = a.getAttribute("data-entity");
+    if (id) return data.entities && data.entities[id];
+    id = a.getAttribute("data-term");
+    return id && data.terms && data.terms[id];
+  }
+  function linkOf(el) {
+    return el && el.closest ? el.closest("a[data-entity], a[data-term]") : null;
+  }
+  function el(tag, cls, text) {
+    var e = doc.createElement(tag);
+    if (cls) e.className = cls;
+    if (text) e.textContent = text;
+    return e;
+  }
+  function fill(d) {
+    card.textContent = "";
+    if (d.kind) card.appendChild(el("p", "gloss-card-kind", d.kind));
+    card.appendChild(el("p", "gloss-card-name", d.name));
+    if (d.text) card.appendChild(el("p", "gloss-card-text", d.text));
+    var more = el("a", "gloss-card-more", d.more || "Read more");
+    more.href = d.url;
+    card.appendChild(more);
+  }
+  function place(a) {
+    var r = a.getBoundingClientRect();
+    var width = Math.min(320, doc.documentElement.clientWidth - 16);
+    card.style.width = width + "px";
+    var left = Math.max(8, Math.min(r.left, doc.documentElement.clientWidth - width - 8));
+    card.style.left = left + window.scrollX + "px";
+    card.style.top = r.bottom + window.scrollY + 6 + "px";
+  }
+  function open(a) {
+    clearTimeout(openTimer);
+    clearTimeout(closeTimer);
+    var d = info(a);
+    if (!d) return;
+    if (current && current !== a) current.removeAttribute("aria-describedby");
+    current = a;
+    fill(d);
+    card.hidden = false;
+    place(a);
+    a.setAttribute("aria-describedby", card.id);
+  }
+  function close() {
+    clearTimeout(openTimer);
+    clearTimeout(closeTimer);
+    card.hidden = true;
+    if (current) current.removeAttribute("aria-describedby");
+    current = null;
+  }
+  function closeSoon() {
+    clearTimeout(closeTimer);
+    closeTimer = setTimeout(close, CLOSE_DELAY);
+  }
+
+  // The card replaces the native tooltip, which would otherwise show the definition twice.
+  Array.prototype.forEach.call(doc.querySelectorAll("a[data-term][title]"), function (a) {
+    a.removeAttribute("title");
+  });
+
+  doc.addEventListener("pointerdown", function (e) {
+    lastPointer = e.pointerType || "mouse";
+    if (lastPointer === "touch") touchedAt = Date.now();
+  }, true);
+  doc.addEventListener("mouseover", function (e) {
+    var a = linkOf(e.target);
+    if (a && lastPointer !== "touch") {
+      clearTimeout(closeTimer);
+      if (a !== current) {
+        clearTimeout(openTimer);
+        openTimer = setTimeout(function () { open(a); }, OPEN_DELAY);
+      }
+    } else if (card.contains(e.target)) {
+      clearTimeout(closeTimer);
+    }
+  });
+  doc.addEventListener("mouseout", function (e) {
+    var from = linkOf(e.target) || (card.contains(e.target) ? card : null);
+    if (!from) return;
+    var to = e.relatedTarget;
+    if (to && (card.contains(to) || (current && current.contains(to)))) return;
+    clearTimeout(openTimer);
+    if (current) closeSoon();
+  });
+  doc.addEventListener("focusin", function (e) {
+    var a = linkOf(e.target);
+    // A tap focuses the link before its click: leave the first tap to the click handler.
+    if (a && Date.now() - touchedAt < 1000) return;
+    if (a) open(a);
+    else if (current && !card.contains(e.target)) close();
+  });
+  doc.addEventListener("focusout", function (e) {
+    var to = e.relatedTarget;
+    if (current && linkOf(e.target) === current && !(to && card.contains(to))) close();
+  });
+  doc.addEventListener("keydown", function (e) {
+    if ((e.key === "Escape" || e.key === "Esc") && current) {
+      var a = current;
+      close();
+      if (card.contains(doc.activeElement)) a.focus();
+    }
+  });
+  // Touch: the first tap shows the card, the card's link (or a second tap) navigates.
+  doc.addEventListener("click", function (e) {
+    var a = linkOf(e.target);
+    if (a && lastPointer === "touch" && current !== a) {
+      e.preventDefault();
+      open(a);
+    } else if (!a && current && !card.contains(e.target)) {
+      close();
+    }
+  });
+  window.addEventListener("resize", function () { if (current) place(current); });
 })();

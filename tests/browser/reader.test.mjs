@@ -1,0 +1,244 @@
+// Reader experience of the built sample site, in Debian's Chromium driven by playwright-core.
+// Run by tests/run.sh with BASE_URL pointing at the site served by nginx under a sub-path.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+const AXE = require.resolve('axe-core/axe.min.js');
+const BASE = (process.env.BASE_URL ?? 'http://127.0.0.1:8080/explainers/').replace(/\/?$/, '/');
+const ROOT = new URL('/', BASE).href;
+const ARTICLE = `${BASE}articles/trump-sends-witkoff-to-moscow/`;
+const SHOTS = process.env.SCREENSHOT_DIR ?? 'target/screenshots';
+mkdirSync(SHOTS, { recursive: true });
+
+let browser;
+const consoleErrors = [];
+
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+});
+after(() => browser?.close());
+
+/** A new page that records console errors and uncaught exceptions. */
+async function newPage(options = {}) {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  page.on('console', (msg) => { if (msg.type() === 'error') consoleErrors.push(`${page.url()}: ${msg.text()}`); });
+  page.on('pageerror', (err) => consoleErrors.push(`${page.url()}: ${err.message}`));
+  return page;
+}
+
+async function visit(page, url) {
+  const resp = await page.goto(url);
+  assert.ok(resp, `no response for ${url}`);
+  return resp;
+}
+
+const cardVisible = (page) => page.locator('#gloss-card').isVisible();
+
+test('wide screens: key points are a sticky sidebar beside the text', async () => {
+  const page = await newPage({ viewport: { width: 1280, height: 900 } });
+  assert.equal((await visit(page, ARTICLE)).status(), 200);
+  const aside = page.locator('aside.key-points');
+  assert.equal(await aside.evaluate((el) => getComputedStyle(el).position), 'sticky');
+  const a = await aside.boundingBox();
+  const body = await page.locator('.article-body').boundingBox();
+  assert.ok(a.x > body.x + body.width - 1, `sidebar (x=${a.x}) should sit right of the text (ends ${body.x + body.width})`);
+  // Sticky: after scrolling far down, the sidebar is still in view.
+  await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight * 0.6));
+  const after = await aside.boundingBox();
+  assert.ok(after.y >= 0 && after.y < 900, `sidebar in view after scrolling (y=${after.y})`);
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: `${SHOTS}/article-1280.png`, fullPage: true });
+  await page.context().close();
+});
+
+test('narrow screens: key points sit above the body in a collapsible details, open at first', async () => {
+  const page = await newPage({ viewport: { width: 375, height: 800 } });
+  await visit(page, ARTICLE);
+  const details = page.locator('aside.key-points details');
+  assert.equal(await details.evaluate((d) => d.open), true);
+  const a = await page.locator('aside.key-points').boundingBox();
+  const body = await page.locator('.article-body').boundingBox();
+  assert.ok(a.y + a.height <= body.y, 'key points above the body');
+  await page.screenshot({ path: `${SHOTS}/article-375.png`, fullPage: true });
+  await page.locator('aside.key-points summary').click();
+  assert.equal(await details.evaluate((d) => d.open), false);
+  await page.locator('aside.key-points summary').click();
+  assert.equal(await details.evaluate((d) => d.open), true);
+  await page.context().close();
+});
+
+test('following a key point scrolls to its paragraph and highlights it', async () => {
+  const page = await newPage({ viewport: { width: 1280, height: 700 }, reducedMotion: 'reduce' });
+  await visit(page, ARTICLE);
+  const link = page.locator('aside.key-points a').last();
+  const target = await link.getAttribute('data-target');
+  await link.click();
+  await page.waitForFunction((id) => location.hash === `#${id}`, target);
+  const para = page.locator(`#${target}`);
+  const box = await para.boundingBox();
+  assert.ok(box.y >= 0 && box.y < 700, `paragraph in view (y=${box.y})`);
+  assert.ok(await page.evaluate(() => window.scrollY) > 0, 'the page scrolled');
+  const bg = await para.evaluate((el) => getComputedStyle(el).backgroundColor);
+  assert.notEqual(bg, 'rgba(0, 0, 0, 0)', 'the target paragraph is highlighted');
+  // Only the target is highlighted.
+  const other = await page.locator('.article-body p').first().evaluate((el) => getComputedStyle(el).backgroundColor);
+  assert.equal(other, 'rgba(0, 0, 0, 0)');
+  await page.context().close();
+});
+
+test('hovering an entity link opens its card after a short delay; leaving closes it', async () => {
+  const page = await newPage({ viewport: { width: 1280, height: 900 } });
+  await visit(page, ARTICLE);
+  const link = page.locator('.article-body a.entity[data-entity="steve-witkoff"]').first();
+  await link.hover();
+  await page.waitForTimeout(100);
+  assert.equal(await cardVisible(page), false, 'not open before the delay');
+  await page.waitForTimeout(350);
+  assert.equal(await cardVisible(page), true, 'open after the delay');
+  assert.equal(await page.locator('#gloss-card .gloss-card-name').textContent(), 'Steve Witkoff');
+  assert.equal(await page.locator('#gloss-card .gloss-card-text').textContent(), 'US special envoy');
+  assert.equal(await link.getAttribute('aria-describedby'), 'gloss-card');
+  // The card itself can be hovered without closing (WCAG 1.4.13).
+  await page.locator('#gloss-card .gloss-card-name').hover();
+  await page.waitForTimeout(400);
+  assert.equal(await cardVisible(page), true, 'stays open while the pointer is on the card');
+  const more = await page.locator('#gloss-card a').getAttribute('href');
+  assert.equal(new URL(more, page.url()).href, `${BASE}entities/steve-witkoff/`);
+  await page.mouse.move(5, 5);
+  await page.waitForTimeout(400);
+  assert.equal(await cardVisible(page), false, 'closed after leaving link and card');
+  await page.context().close();
+});
+
+test('keyboard: Tab to an entity link opens its card, Escape closes it', async () => {
+  const page = await newPage({ viewport: { width: 1280, height: 900 } });
+  await visit(page, ARTICLE);
+  let found = null;
+  for (let i = 0; i < 60 && !found; i++) {
+    await page.keyboard.press('Tab');
+    found = await page.evaluate(() => document.activeElement?.closest?.('.article-body a[data-entity]')?.dataset.entity ?? null);
+  }
+  assert.ok(found, 'an entity link in the body is reachable with Tab');
+  assert.equal(await cardVisible(page), true);
+  const name = await page.locator('#gloss-card .gloss-card-name').textContent();
+  const expected = await page.evaluate((id) => JSON.parse(document.getElementById('gloss-data').textContent).entities[id].name, found);
+  assert.equal(name, expected);
+  await page.keyboard.press('Escape');
+  assert.equal(await cardVisible(page), false);
+  // Blur closes too.
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Shift+Tab');
+  const onLink = await page.evaluate(() => !!document.activeElement?.closest?.('a[data-entity], a[data-term]'));
+  assert.equal(await cardVisible(page), onLink);
+  await page.context().close();
+});
+
+test('terms open their definition in place', async () => {
+  const page = await newPage({ viewport: { width: 1280, height: 900 } });
+  await visit(page, ARTICLE);
+  const term = page.locator('.article-body a.term[data-term="envoy"]');
+  await term.hover();
+  await page.waitForTimeout(450);
+  assert.equal(await page.locator('#gloss-card .gloss-card-name').textContent(), 'envoy');
+  assert.equal(await page.locator('#gloss-card .gloss-card-text').textContent(), 'A diplomat sent on a special mission.');
+  assert.equal(await term.getAttribute('title'), null, 'the script drops the native tooltip');
+  await page.context().close();
+});
+
+test('touch: the first tap opens the card, its link navigates', async () => {
+  const page = await newPage({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+  await visit(page, ARTICLE);
+  const link = page.locator('.article-body a.entity[data-entity="vladimir-putin"]').first();
+  await link.tap();
+  await page.waitForTimeout(100);
+  assert.equal(page.url(), ARTICLE, 'first tap does not navigate');
+  assert.equal(await cardVisible(page), true);
+  assert.equal(await page.locator('#gloss-card .gloss-card-name').textContent(), 'Vladimir Putin');
+  await Promise.all([page.waitForURL(`${BASE}entities/vladimir-putin/`), page.locator('#gloss-card a').tap()]);
+  await page.context().close();
+});
+
+test('without JavaScript every link still navigates and terms carry their definition', async () => {
+  const page = await newPage({ javaScriptEnabled: false, viewport: { width: 1280, height: 900 } });
+  await visit(page, ARTICLE);
+  assert.match(await page.locator('.article-body a.term').first().getAttribute('title'), /\w/);
+  assert.ok(await page.locator('.terms-used dd').count() > 0, 'definitions listed at the foot');
+  await Promise.all([page.waitForURL(`${BASE}entities/donald-trump/`), page.locator('.article-body a.entity').first().click()]);
+  assert.equal(await page.locator('h1').textContent(), 'Donald Trump');
+  const mentions = await page.locator('.mentions > li > a').count();
+  assert.ok(mentions >= 2, `Trump is mentioned in several explainers (${mentions})`);
+  await page.context().close();
+});
+
+const PAGES = {
+  front: BASE,
+  article: ARTICLE,
+  entity: `${BASE}entities/steve-witkoff/`,
+  entities: `${BASE}entities/`,
+  glossary: `${BASE}glossary/`,
+  timeline: `${BASE}timeline/`,
+  tag: `${BASE}tags/ukraine/`,
+  page: `${BASE}about/`,
+  notfound: `${BASE}no/such/page/`,
+};
+
+test('no horizontal scrolling at 320 px', async () => {
+  const page = await newPage({ viewport: { width: 320, height: 640 } });
+  for (const [name, url] of Object.entries(PAGES)) {
+    await visit(page, url);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `${name} overflows by ${overflow}px at 320px`);
+  }
+  await page.context().close();
+});
+
+test('the 404 page works from any depth under the sub-path', async () => {
+  const page = await newPage();
+  const resp = await visit(page, `${BASE}a/b/c/missing`);
+  assert.equal(resp.status(), 404);
+  assert.equal(await page.locator('h1').textContent(), 'Page not found');
+  const css = await page.evaluate(() => getComputedStyle(document.body).fontFamily);
+  assert.match(css, /Georgia|DejaVu Serif/, 'the stylesheet loaded');
+  await Promise.all([page.waitForURL(BASE), page.locator('main a').first().click()]);
+  await page.context().close();
+});
+
+async function axeViolations(url, colorScheme) {
+  const page = await newPage({ colorScheme });
+  await visit(page, url);
+  await page.addScriptTag({ path: AXE });
+  const { violations } = await page.evaluate(() => axe.run());
+  await page.context().close();
+  return violations.map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+for (const scheme of ['light', 'dark']) {
+  test(`axe: no violations on any page type (${scheme})`, async () => {
+    for (const [name, url] of Object.entries(PAGES)) {
+      assert.deepEqual(await axeViolations(url, scheme), [], `${name} (${scheme})`);
+    }
+  });
+}
+
+test('axe catches a deliberate violation (negative control)', async () => {
+  assert.deepEqual(await axeViolations(`${ROOT}broken/a11y.html`, 'light'), ['critical image-alt: img']);
+});
+
+test('no console errors on any page', async () => {
+  const page = await newPage();
+  for (const url of Object.values(PAGES)) await visit(page, url);
+  await page.context().close();
+  // The 404 pages are asked for on purpose; the browser logs their status.
+  const expected = (e) => e.includes('status of 404') && /no\/such\/page|a\/b\/c\/missing/.test(e);
+  assert.deepEqual(consoleErrors.filter((e) => !expected(e)), []);
+});
