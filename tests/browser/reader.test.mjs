@@ -242,3 +242,25 @@ test('no console errors on any page', async () => {
   const expected = (e) => e.includes('status of 404') && /no\/such\/page|a\/b\/c\/missing/.test(e);
   assert.deepEqual(consoleErrors.filter((e) => !expected(e)), []);
 });
+
+test('print: key points before the body, no previews, link URLs shown', async () => {
+  const page = await newPage({ viewport: { width: 1280, height: 900 } });
+  await visit(page, ARTICLE);
+  await page.locator('.article-body a.entity').first().focus();
+  assert.equal(await cardVisible(page), true);
+  await page.emulateMedia({ media: 'print' });
+  assert.equal(await cardVisible(page), false, 'no preview card in print');
+  const aside = await page.locator('aside.key-points').boundingBox();
+  const body = await page.locator('.article-body').boundingBox();
+  assert.ok(aside.y + aside.height <= body.y, 'key points printed before the body');
+  // The sample's body has no external link; check the print rule on one added for the test.
+  const shown = await page.evaluate(() => {
+    const a = document.createElement('a');
+    a.href = 'https://example.com/x';
+    a.textContent = 'x';
+    document.querySelector('.article-body').appendChild(a);
+    return getComputedStyle(a, '::after').content;
+  });
+  assert.match(shown, /example\.com\/x/, 'print shows link URLs');
+  await page.context().close();
+});
