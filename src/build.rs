@@ -19,6 +19,8 @@ pub struct BuildOptions {
     pub output_dir: Option<PathBuf>,
     pub base_url: Option<String>,
     pub drafts: bool,
+    /// Treat warnings as errors: nothing is written when there are any.
+    pub deny_warnings: bool,
 }
 
 #[derive(Debug)]
@@ -76,7 +78,23 @@ pub fn generate(options: &BuildOptions) -> Result<Rendered, Error> {
             return Err(Error::Content(diags.into_vec()));
         }
     };
-    if diags.has_errors() {
+    let mut static_paths: std::collections::BTreeSet<String> = theme
+        .static_files
+        .keys()
+        .map(|name| format!("static/{name}"))
+        .collect();
+    static_paths.extend(
+        [
+            "atom.xml",
+            "sitemap.xml",
+            "robots.txt",
+            "404.html",
+            "static/highlight.css",
+        ]
+        .map(String::from),
+    );
+    resolve::links::check(&site, &static_paths, &mut diags);
+    if diags.has_errors() || (options.deny_warnings && !diags.is_empty()) {
         return Err(Error::Content(diags.into_vec()));
     }
     let files = render::render(&site, &theme).map_err(|errors| {

@@ -13,6 +13,18 @@ pub struct Cli {
     /// When to colour diagnostics.
     #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
+    /// How to print diagnostics: for people, or one JSON object per line on stdout.
+    #[arg(long, global = true, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// A snippet of the file with the problem underlined, on stderr.
+    Human,
+    /// `{"severity", "code", "message", "file", "line", "column", "end_line", "end_column",
+    /// "label", "help"}`, one object per line on stdout.
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -59,6 +71,9 @@ pub struct SiteArgs {
     /// Include articles and pages marked `draft: true`.
     #[arg(long)]
     pub drafts: bool,
+    /// Fail on warnings too (unused entries, missing key points, http: links).
+    #[arg(long)]
+    pub deny_warnings: bool,
 }
 
 #[derive(Debug, Args)]

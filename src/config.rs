@@ -163,13 +163,12 @@ pub fn parse(
         Ok(raw) => raw,
         Err(e) => {
             let span = e.span().unwrap_or(0..0);
-            diags.push(
-                Diagnostic::error(
-                    "gloss::config",
-                    e.message().trim_end_matches('.').to_string(),
-                )
-                .at(Location::new(file, span)),
-            );
+            let mut d =
+                crate::diagnostics::from_serde_message(e.message().trim().trim_end_matches('.'));
+            if d.code == "gloss::yaml" {
+                d.code = "gloss::config";
+            }
+            diags.push(d.at(Location::new(file, span)));
             return None;
         }
     };
@@ -260,7 +259,7 @@ mod tests {
         let err =
             check("title = \"T\"\nbase_url = \"https://e.org\"\ntitel = \"x\"\n").unwrap_err();
         assert!(
-            err.starts_with("site.toml:3:1: error[gloss::config]"),
+            err.starts_with("site.toml:3:1: error[gloss::unknown-key]"),
             "{err}"
         );
         assert!(err.contains("titel"), "{err}");

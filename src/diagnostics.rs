@@ -314,6 +314,67 @@ impl miette::SourceCode for Location {
     }
 }
 
+/// Turns a serde error message (from YAML or TOML) into a diagnostic with a stable code and a
+/// hint: unknown keys get "did you mean", unknown values the list of valid ones.
+pub fn from_serde_message(message: &str) -> Diagnostic {
+    // serde_yaml prefixes the path of nested values: "moscow.kind: unknown variant ...".
+    let (path, rest) = match message.find(": ") {
+        Some(i) if !message[..i].contains(' ') => (Some(&message[..i]), &message[i + 2..]),
+        _ => (None, message),
+    };
+    let within = path.map(|p| format!(" in `{p}`")).unwrap_or_default();
+    let expected: Vec<&str> = rest
+        .split("expected")
+        .nth(1)
+        .map(|e| e.split('`').skip(1).step_by(2).collect())
+        .unwrap_or_default();
+    let quoted = rest.split('`').nth(1).unwrap_or("");
+    let list = || {
+        expected
+            .iter()
+            .map(|e| format!("`{e}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if rest.starts_with("unknown field") {
+        let d = Diagnostic::error(
+            "gloss::unknown-key",
+            format!("unknown key `{quoted}`{within}"),
+        )
+        .label("not a known key");
+        return match did_you_mean(quoted, expected.iter().copied()) {
+            Some(s) => d.help(format!("did you mean `{s}`?")),
+            None if !expected.is_empty() => d.help(format!("expected one of {}", list())),
+            None => d,
+        };
+    }
+    if rest.starts_with("unknown variant") {
+        let d = Diagnostic::error(
+            "gloss::invalid-value",
+            format!("`{quoted}` is not a valid value{within}"),
+        );
+        return match did_you_mean(quoted, expected.iter().copied()) {
+            Some(s) => d.help(format!("did you mean `{s}`? expected one of {}", list())),
+            None => d.help(format!("expected one of {}", list())),
+        };
+    }
+    if rest.starts_with("missing field") {
+        return Diagnostic::error(
+            "gloss::missing-key",
+            format!("missing required key `{quoted}`{within}"),
+        )
+        .help(format!("add `{quoted}`"));
+    }
+    if let Some(i) = rest.find("invalid date") {
+        return Diagnostic::error("gloss::invalid-date", rest[i..].to_string())
+            .help("write dates as YYYY-MM-DD, e.g. 2025-11-25");
+    }
+    if rest.starts_with("invalid type") {
+        return Diagnostic::error("gloss::invalid-type", format!("{rest}{within}"));
+    }
+    Diagnostic::error("gloss::yaml", message.to_string())
+}
+
 /// Edit-distance suggestion: the known name closest to `unknown`, if it is close enough to be a
 /// plausible typo.
 pub fn did_you_mean<'a>(
@@ -346,6 +407,29 @@ fn levenshtein(a: &str, b: &str) -> usize {
         }
     }
     row[b.len()]
+}
+
+/// One diagnostic as a JSON object, for editors and CI annotations (`--format json`).
+pub fn to_json(d: &Diagnostic) -> serde_json::Value {
+    let (start, end) = match &d.location {
+        Some(l) => (
+            Some(l.file.line_col(l.span.start)),
+            Some(l.file.line_col(l.span.end.max(l.span.start))),
+        ),
+        None => (None, None),
+    };
+    serde_json::json!({
+        "severity": d.severity.to_string(),
+        "code": d.code,
+        "message": d.message,
+        "file": d.file_path().map(|p| p.to_string_lossy().replace('\\', "/")),
+        "line": start.map(|s| s.0),
+        "column": start.map(|s| s.1),
+        "end_line": end.map(|e| e.0),
+        "end_column": end.map(|e| e.1),
+        "label": d.label,
+        "help": d.help,
+    })
 }
 
 /// A diagnostic as miette draws it: header, snippet with the span underlined, help. `color`
@@ -401,6 +485,27 @@ mod tests {
         assert_eq!(did_you_mean("steve-witkof", known), Some("steve-witkoff"));
         assert_eq!(did_you_mean("nat0", known), Some("nato"));
         assert_eq!(did_you_mean("emmanuel-macron", known), None);
+    }
+
+    #[test]
+    fn serde_messages_become_coded_hints() {
+        let d = from_serde_message(
+            "moscow: unknown field `rol`, expected one of `name`, `kind`, `role`",
+        );
+        assert_eq!(d.code, "gloss::unknown-key");
+        assert_eq!(d.message, "unknown key `rol` in `moscow`");
+        assert_eq!(d.help.as_deref(), Some("did you mean `role`?"));
+        let d = from_serde_message(
+            "moscow.kind: unknown variant `city`, expected one of `person`, `place`",
+        );
+        assert_eq!(d.code, "gloss::invalid-value");
+        assert_eq!(d.help.as_deref(), Some("expected one of `person`, `place`"));
+        let d = from_serde_message("draft: invalid type: string \"maybe\", expected a boolean");
+        assert_eq!(d.code, "gloss::invalid-type");
+        assert_eq!(
+            from_serde_message("missing field `title`").message,
+            "missing required key `title`"
+        );
     }
 
     #[test]

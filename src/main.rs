@@ -9,7 +9,14 @@ use gloss::build::{BuildOptions, Error};
 use gloss::diagnostics::{self, Diagnostic};
 
 mod cli;
-use cli::{Cli, Color, Command};
+use cli::{Cli, Color, Command, Format};
+
+/// How the user asked for diagnostics.
+#[derive(Clone, Copy)]
+struct Output {
+    color: bool,
+    json: bool,
+}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -18,13 +25,17 @@ fn main() -> ExitCode {
         Color::Never => false,
         Color::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
-    match run(cli.command, color) {
+    let out = Output {
+        color,
+        json: cli.format == Format::Json,
+    };
+    match run(cli.command, out) {
         Ok(()) => ExitCode::SUCCESS,
         Err(code) => ExitCode::from(code),
     }
 }
 
-fn run(command: Command, color: bool) -> Result<(), u8> {
+fn run(command: Command, out: Output) -> Result<(), u8> {
     match command {
         Command::Build(args) => {
             let options = BuildOptions {
@@ -32,11 +43,12 @@ fn run(command: Command, color: bool) -> Result<(), u8> {
                 output_dir: args.output_dir,
                 base_url: args.site.base_url,
                 drafts: args.site.drafts,
+                deny_warnings: args.site.deny_warnings,
             };
             match gloss::build(&options) {
                 Ok(report) => {
-                    print_diagnostics(&report.diagnostics, color);
-                    println!(
+                    print_diagnostics(&report.diagnostics, out);
+                    eprintln!(
                         "built {} pages ({} files) into {} in {} ms",
                         report.pages,
                         report.files,
@@ -45,7 +57,7 @@ fn run(command: Command, color: bool) -> Result<(), u8> {
                     );
                     Ok(())
                 }
-                Err(e) => Err(report_error(e, color)),
+                Err(e) => Err(report_error(e, out)),
             }
         }
         Command::Check(args) => {
@@ -54,11 +66,12 @@ fn run(command: Command, color: bool) -> Result<(), u8> {
                 output_dir: None,
                 base_url: args.base_url,
                 drafts: args.drafts,
+                deny_warnings: args.deny_warnings,
             };
             match gloss::generate(&options) {
                 Ok(rendered) => {
-                    print_diagnostics(&rendered.diagnostics, color);
-                    println!(
+                    print_diagnostics(&rendered.diagnostics, out);
+                    eprintln!(
                         "ok: {} articles, {} entities, {} terms; nothing written",
                         rendered.site.articles.len(),
                         rendered.site.entities.len(),
@@ -66,7 +79,7 @@ fn run(command: Command, color: bool) -> Result<(), u8> {
                     );
                     Ok(())
                 }
-                Err(e) => Err(report_error(e, color)),
+                Err(e) => Err(report_error(e, out)),
             }
         }
         Command::Init { dir } => match gloss::scaffold::init(&dir) {
@@ -107,15 +120,20 @@ fn run(command: Command, color: bool) -> Result<(), u8> {
     }
 }
 
-fn report_error(error: Error, color: bool) -> u8 {
+fn report_error(error: Error, out: Output) -> u8 {
     match error {
         Error::Content(list) => {
-            print_diagnostics(&list, color);
+            print_diagnostics(&list, out);
             let errors = list
                 .iter()
                 .filter(|d| d.severity == diagnostics::Severity::Error)
                 .count();
-            eprintln!("error: the site has {errors} error(s); nothing was written");
+            if errors > 0 {
+                eprintln!("error: the site has {errors} error(s); nothing was written");
+            } else {
+                let warnings = list.len();
+                eprintln!("error: {warnings} warning(s) and --deny-warnings; nothing was written");
+            }
             1
         }
         other => {
@@ -125,8 +143,12 @@ fn report_error(error: Error, color: bool) -> u8 {
     }
 }
 
-fn print_diagnostics(list: &[Diagnostic], color: bool) {
+fn print_diagnostics(list: &[Diagnostic], out: Output) {
     for d in list {
-        eprint!("{}", diagnostics::render_human(d, color));
+        if out.json {
+            println!("{}", diagnostics::to_json(d));
+        } else {
+            eprint!("{}", diagnostics::render_human(d, out.color));
+        }
     }
 }

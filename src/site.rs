@@ -3,7 +3,7 @@
 //! Everything here is sorted once, when it is built: articles newest first, registries by id
 //! (`BTreeMap`), timelines by date. No later stage sorts again or depends on hash order.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use pulldown_cmark::Event;
 
@@ -86,6 +86,16 @@ pub struct Article {
     /// A plain-text excerpt of the body, for feeds without a dek.
     pub summary: String,
     pub word_count: usize,
+    pub links: Vec<Link>,
+    /// Ids of elements in the body, for checking `#fragment` links.
+    pub anchors: BTreeSet<String>,
+}
+
+/// A link or image written in a text, kept for the link check.
+#[derive(Debug, Clone)]
+pub struct Link {
+    pub dest: String,
+    pub location: crate::diagnostics::Location,
 }
 
 #[derive(Debug, Clone)]
@@ -113,6 +123,8 @@ pub struct Page {
     pub title: String,
     pub description: Option<String>,
     pub body: Doc,
+    pub links: Vec<Link>,
+    pub anchors: BTreeSet<String>,
 }
 
 #[derive(Debug)]

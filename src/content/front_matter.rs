@@ -308,27 +308,6 @@ pub fn locate_key(text: &str, key: &str, from: usize) -> Option<Range<usize>> {
     None
 }
 
-/// Keys the raw types accept, for "did you mean" hints on unknown keys.
-pub const FRONT_MATTER_KEYS: &[&str] = &[
-    "title",
-    "date",
-    "updated",
-    "dek",
-    "authors",
-    "section",
-    "tags",
-    "draft",
-    "slug",
-    "autolink",
-    "key_points",
-    "background",
-    "timeline",
-    "entities",
-    "sources",
-    "corrections",
-    "glossary",
-];
-
 /// Groups tags case-insensitively under one URL-safe name.
 pub fn slugify(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

@@ -23,8 +23,8 @@ pub use date::Date;
 pub use front_matter::{EntityKind, RawEntity, RawFrontMatter, RawPageFrontMatter, RawTerm};
 
 use crate::config::Config;
-use crate::diagnostics::{Diagnostic, Diagnostics, Location, SourceFile, did_you_mean};
-use front_matter::{Entries, FRONT_MATTER_KEYS, RawEntityRef};
+use crate::diagnostics::{Diagnostic, Diagnostics, Location, SourceFile};
+use front_matter::{Entries, RawEntityRef};
 
 /// Everything read from `content/`, not yet cross-referenced.
 #[derive(Debug, Default)]
@@ -281,7 +281,6 @@ fn read_source(root: &Path, path: &Path) -> Result<Arc<SourceFile>, Diagnostic> 
 fn parse_yaml<T: serde::de::DeserializeOwned>(
     file: &Arc<SourceFile>,
     range: std::ops::Range<usize>,
-    keys: &[&str],
 ) -> Result<T, Diagnostic> {
     let text = &file.text[range.clone()];
     // An empty document is an empty mapping, so that required keys are reported as missing.
@@ -292,7 +291,7 @@ fn parse_yaml<T: serde::de::DeserializeOwned>(
     };
     parsed.map_err(|e| {
         let at = range.start + e.offset.unwrap_or(0);
-        let d = yaml_diagnostic(&e.message, keys);
+        let d = yaml_diagnostic(&e.message, text, at - range.start);
         // serde reports values it rejected (a bad date) at the start of their mapping; point at
         // the value itself when it can be found.
         let value = (d.code == "gloss::invalid-date")
@@ -304,49 +303,10 @@ fn parse_yaml<T: serde::de::DeserializeOwned>(
     })
 }
 
-fn yaml_diagnostic(message: &str, keys: &[&str]) -> Diagnostic {
-    if let Some(rest) = message.strip_prefix("unknown field `") {
-        let name = rest.split('`').next().unwrap_or("");
-        let d = Diagnostic::error("gloss::unknown-key", format!("unknown key `{name}`"))
-            .label("not a known key");
-        let nested = message.split("expected one of ").nth(1).map(str::to_string);
-        return match did_you_mean(name, keys.iter().copied()) {
-            Some(s) if nested.is_none() || nested.as_deref().is_some_and(|n| n.contains(s)) => {
-                d.help(format!("did you mean `{s}`?"))
-            }
-            _ => match nested.or_else(|| message.split("expected ").nth(1).map(str::to_string)) {
-                Some(expected) => d.help(format!("expected one of {expected}")),
-                None => d,
-            },
-        };
-    }
-    if message.contains("invalid date") {
-        let text = message
-            .split(": ")
-            .skip_while(|p| !p.starts_with("invalid date"))
-            .collect::<Vec<_>>()
-            .join(": ");
-        return Diagnostic::error(
-            "gloss::invalid-date",
-            if text.is_empty() {
-                message.to_string()
-            } else {
-                text
-            },
-        )
-        .help("write dates as YYYY-MM-DD, e.g. 2025-11-25");
-    }
-    if message.contains("missing field `") {
-        let name = message.split('`').nth(1).unwrap_or("");
-        return Diagnostic::error(
-            "gloss::missing-key",
-            format!("missing required key `{name}`"),
-        )
-        .help(format!("add `{name}:`"));
-    }
-    let mut d = Diagnostic::error("gloss::yaml", message.to_string());
-    if message.contains("tab") {
-        d = d.help("YAML indentation must use spaces, not tabs");
+fn yaml_diagnostic(message: &str, text: &str, at: usize) -> Diagnostic {
+    let d = crate::diagnostics::from_serde_message(message);
+    if d.code == "gloss::yaml" && text[at..].starts_with('\t') {
+        return d.help("YAML indentation must use spaces, not tabs");
     }
     d
 }
@@ -414,7 +374,7 @@ fn load_article(
             return None;
         }
     };
-    let front: RawFrontMatter = parse_yaml(&meta.file, meta.range.clone(), FRONT_MATTER_KEYS)
+    let front: RawFrontMatter = parse_yaml(&meta.file, meta.range.clone())
         .map_err(|d| diags.push(d))
         .ok()?;
     let slug = match &front.slug {
@@ -481,13 +441,9 @@ fn load_page(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<RawPag
             return None;
         }
     };
-    let front: RawPageFrontMatter = parse_yaml(
-        &file,
-        split.0.clone(),
-        &["title", "description", "slug", "draft"],
-    )
-    .map_err(|d| diags.push(d))
-    .ok()?;
+    let front: RawPageFrontMatter = parse_yaml(&file, split.0.clone())
+        .map_err(|d| diags.push(d))
+        .ok()?;
     let stem = path
         .file_stem()
         .and_then(|s| s.to_str())
@@ -522,17 +478,7 @@ fn load_registry<T: serde::de::DeserializeOwned>(
     let Ok(file) = read_source(root, path).map_err(|d| diags.push(d)) else {
         return Vec::new();
     };
-    let keys: &[&str] = &[
-        "name",
-        "kind",
-        "aliases",
-        "role",
-        "description",
-        "wikidata",
-        "term",
-        "definition",
-    ];
-    let entries: Entries<T> = match parse_yaml(&file, 0..file.text.len(), keys) {
+    let entries: Entries<T> = match parse_yaml(&file, 0..file.text.len()) {
         Ok(entries) => entries,
         Err(d) => {
             diags.push(d);
@@ -622,12 +568,16 @@ mod tests {
     }
 
     #[test]
-    fn unknown_key_suggests_the_closest() {
+    fn a_tab_in_yaml_says_so() {
         let d = yaml_diagnostic(
-            "unknown field `titel`, expected one of `title`, `date`",
-            FRONT_MATTER_KEYS,
+            "found character that cannot start any token",
+            "a:
+	b: 1",
+            3,
         );
-        assert_eq!(d.code, "gloss::unknown-key");
-        assert_eq!(d.help.as_deref(), Some("did you mean `title`?"));
+        assert_eq!(
+            d.help.as_deref(),
+            Some("YAML indentation must use spaces, not tabs")
+        );
     }
 }

@@ -14,7 +14,7 @@ use super::autolink::Linker;
 use crate::config::AutolinkMode;
 use crate::content::front_matter::slugify;
 use crate::diagnostics::{Diagnostic, Location, SourceFile, did_you_mean};
-use crate::site::{Block, Doc, Node, Ref};
+use crate::site::{Block, Doc, Link, Node, Ref};
 
 /// The Markdown extensions gloss turns on everywhere.
 pub fn options() -> Options {
@@ -61,6 +61,10 @@ pub struct Resolved {
     pub blocks: Vec<BlockText>,
     pub mentions: Vec<MentionAt>,
     pub word_count: usize,
+    /// Every ordinary link and image, for the link check.
+    pub links: Vec<Link>,
+    /// Every id the text gives an element: headings, anchored blocks, footnotes.
+    pub anchors: std::collections::BTreeSet<String>,
 }
 
 enum LinkKind {
@@ -135,8 +139,21 @@ pub fn resolve(
                     }
                 }
             }
-            Event::Start(Tag::Link { .. }) => {
-                w.link_stack.push(LinkKind::Plain);
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+                let span = base + range.start..base + range.end;
+                w.out.links.push(Link {
+                    dest: dest_url.to_string(),
+                    location: Location::new(file, span),
+                });
+                if matches!(event, Event::Start(Tag::Image { .. })) {
+                    w.image_depth += 1;
+                } else {
+                    w.link_stack.push(LinkKind::Plain);
+                }
+                w.push(event.clone());
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                w.out.anchors.insert(label.to_string());
                 w.push(event.clone());
             }
             Event::End(TagEnd::Link) => match w.link_stack.pop() {
@@ -164,10 +181,6 @@ pub fn resolve(
             }
             Event::End(TagEnd::CodeBlock) => {
                 w.code_depth -= 1;
-                w.push(event.clone());
-            }
-            Event::Start(Tag::Image { .. }) => {
-                w.image_depth += 1;
                 w.push(event.clone());
             }
             Event::End(TagEnd::Image) => {
@@ -224,6 +237,7 @@ impl Walker<'_, '_> {
             self.out.blocks[parent].leaf = false;
         }
         let id = format!("p-{}", self.out.blocks.len() + 1);
+        self.out.anchors.insert(id.clone());
         self.out.blocks.push(BlockText {
             id: id.clone(),
             text: String::new(),
@@ -255,7 +269,8 @@ impl Walker<'_, '_> {
         else {
             return;
         };
-        if id.is_some() {
+        if let Some(id) = id {
+            self.out.anchors.insert(id.to_string());
             return;
         }
         let mut base = slugify(&text);
@@ -275,6 +290,7 @@ impl Walker<'_, '_> {
             n += 1;
             id = format!("{base}-{n}");
         }
+        self.out.anchors.insert(id.clone());
         self.out.doc.nodes[index] = Node::Md(Event::Start(Tag::Heading {
             level: *level,
             id: Some(CowStr::from(id)),

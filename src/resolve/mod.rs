@@ -5,6 +5,7 @@
 //! tags, and sorts everything once. The `Site` it returns is never changed afterwards.
 
 pub mod autolink;
+pub mod links;
 pub mod markdown;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -90,6 +91,15 @@ pub fn resolve(config: Config, loaded: Loaded, diags: &mut Diagnostics) -> Site 
         .collect();
     resolved.sort_by(|(a, _), (b, _)| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
 
+    let locations: BTreeMap<Ref, Location> = entity_defs
+        .iter()
+        .map(|(id, (_, l))| (Ref::Entity(id.clone()), l.clone()))
+        .chain(
+            term_defs
+                .iter()
+                .map(|(id, (_, l))| (Ref::Term(id.clone()), l.clone())),
+        )
+        .collect();
     let mut entities: BTreeMap<String, Entity> = entity_defs
         .into_iter()
         .map(|(id, (raw, location))| {
@@ -140,6 +150,7 @@ pub fn resolve(config: Config, loaded: Loaded, diags: &mut Diagnostics) -> Site 
     }
     let articles: Vec<Article> = resolved.into_iter().map(|(a, _)| a).collect();
     relate(&articles, &mut entities);
+    warn_unused(&entities, &terms, &locations, diags);
 
     let mut timeline: Vec<SiteEvent> = articles
         .iter()
@@ -177,6 +188,43 @@ pub fn resolve(config: Config, loaded: Loaded, diags: &mut Diagnostics) -> Site 
         terms,
         timeline,
         tags,
+    }
+}
+
+/// Registry entries nobody mentions are probably misspelt names or leftovers.
+fn warn_unused(
+    entities: &BTreeMap<String, Entity>,
+    terms: &BTreeMap<String, Term>,
+    locations: &BTreeMap<Ref, Location>,
+    diags: &mut Diagnostics,
+) {
+    for e in entities.values().filter(|e| e.mentions.is_empty()) {
+        let mut d = Diagnostic::warning(
+            "gloss::unmentioned-entity",
+            format!("no article mentions entity `{}`", e.id),
+        )
+        .help(format!(
+            "check the spelling of `{}` and its aliases, or remove the entry",
+            e.name
+        ));
+        if let Some(l) = locations.get(&Ref::Entity(e.id.clone())) {
+            d = d.at(l.clone());
+        }
+        diags.push(d);
+    }
+    for t in terms.values().filter(|t| t.mentions.is_empty()) {
+        let mut d = Diagnostic::warning(
+            "gloss::unused-term",
+            format!("no article uses the term `{}`", t.id),
+        )
+        .help(format!(
+            "check the spelling of `{}` and its aliases, or remove the entry",
+            t.term
+        ));
+        if let Some(l) = locations.get(&Ref::Term(t.id.clone())) {
+            d = d.at(l.clone());
+        }
+        diags.push(d);
     }
 }
 
@@ -269,12 +317,17 @@ fn check_duplicate_slugs(articles: &[RawArticle], diags: &mut Diagnostics) {
     let mut seen: BTreeMap<&str, &RawArticle> = BTreeMap::new();
     for article in articles {
         if let Some(first) = seen.get(article.slug.as_str()) {
+            // Point at `slug:` when the front matter sets it, else at the file named alike.
+            let location = match &article.front.slug {
+                Some(_) => article.meta.locate("slug", 0),
+                None => Location::new(&article.file, 0..0),
+            };
             diags.push(
                 Diagnostic::error(
                     "gloss::duplicate-slug",
                     format!("two articles have the slug `{}`", article.slug),
                 )
-                .at(Location::new(&article.file, 0..0))
+                .at(location)
                 .help(format!(
                     "{} has it too; rename one file or set `slug:` in its front matter",
                     first.file.path.display()
@@ -316,6 +369,16 @@ fn resolve_article(
         &mut diags,
     );
 
+    if front.key_points.is_empty() {
+        diags.push(
+            Diagnostic::warning("gloss::no-key-points", "article has no key points")
+                .at(Location::new(
+                    &meta.file,
+                    meta.range.start..meta.range.start,
+                ))
+                .help("add `key_points:` so readers get the sidebar summary"),
+        );
+    }
     let mut key_points = Vec::new();
     let mut from = 0;
     for point in &front.key_points {
@@ -425,6 +488,25 @@ fn resolve_article(
         });
     }
 
+    // References in the background box count as mentions too, after those in the body.
+    if let Some(doc) = &background {
+        for node in &doc.nodes {
+            if let Node::RefStart(target) = node
+                && !firsts.iter().any(|f| f.target == *target)
+            {
+                match target {
+                    Ref::Entity(id) => mentions.push(id.clone()),
+                    Ref::Term(id) => terms.push(id.clone()),
+                }
+                firsts.push(FirstMention {
+                    target: target.clone(),
+                    sentence: String::new(),
+                    anchor: None,
+                });
+            }
+        }
+    }
+
     let corrections: Vec<Dated> = front
         .corrections
         .iter()
@@ -481,6 +563,8 @@ fn resolve_article(
         body: body.doc,
         summary,
         word_count: body.word_count,
+        links: body.links,
+        anchors: body.anchors,
     };
     (article, firsts, diags)
 }
@@ -695,6 +779,8 @@ fn resolve_pages(
             title: raw.front.title.trim().to_string(),
             description: raw.front.description.clone(),
             body: body.doc,
+            links: body.links,
+            anchors: body.anchors,
         });
     }
     out.sort_by(|a, b| a.slug.cmp(&b.slug));

@@ -75,3 +75,69 @@ fn help_explains_every_flag() {
         assert!(top.contains(cmd), "--help lacks {cmd}");
     }
 }
+
+#[test]
+fn deny_warnings_fails_the_build_and_writes_nothing() {
+    let t = SiteTest::with_registries();
+    t.article(
+        "a",
+        "title: A\ndate: 2025-11-25",
+        "Putin. See [the old site](http://example.com/).\n",
+    );
+    let run = t.gloss(&["build"]);
+    assert!(run.ok(), "warnings alone do not fail: {}", run.stderr());
+    assert!(
+        run.stderr().contains("gloss::insecure-link"),
+        "{}",
+        run.stderr()
+    );
+    std::fs::remove_dir_all(t.out("")).unwrap();
+    let run = t.gloss(&["build", "--deny-warnings"]);
+    assert_eq!(run.code(), Some(1), "{}", run.stderr());
+    assert!(!t.exists(""), "nothing written");
+    assert!(run.stderr().contains("--deny-warnings"), "{}", run.stderr());
+}
+
+#[test]
+fn json_format_gives_one_object_per_diagnostic() {
+    let t = SiteTest::with_registries();
+    t.article(
+        "a",
+        "title: A\ndate: 2025-11-25",
+        "[x](entity:nope) and [y](/articles/missing/)\n",
+    );
+    let run = t.gloss(&["check", "--format", "json"]);
+    assert_eq!(run.code(), Some(1));
+    let diags: Vec<serde_json::Value> = run
+        .stdout()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect();
+    let errors: Vec<_> = diags.iter().filter(|d| d["severity"] == "error").collect();
+    assert_eq!(errors.len(), 2, "{diags:?}");
+    assert_eq!(errors[0]["code"], "gloss::unknown-entity");
+    assert_eq!(errors[0]["file"], "content/articles/a.md");
+    assert_eq!(
+        (errors[0]["line"].as_u64(), errors[0]["column"].as_u64()),
+        (Some(5), Some(1))
+    );
+    assert_eq!(errors[0]["end_column"].as_u64(), Some(17));
+    assert_eq!(errors[1]["code"], "gloss::broken-link");
+    assert_eq!(errors[1]["column"].as_u64(), Some(22));
+}
+
+#[test]
+fn links_between_articles_are_checked() {
+    let t = SiteTest::new();
+    t.article("a", "title: A\ndate: 2025-11-25", "## Why it matters\n\nSee [B](/articles/b/#p-1), [here](#why-it-matters), [notes](../b/).\n");
+    t.article("b", "title: B\ndate: 2025-11-25", "First paragraph.\n");
+    let run = t.gloss(&["check"]);
+    assert!(run.ok(), "{}", run.stderr());
+    t.build();
+    // Root-relative links are rewritten under the page, so they land under any sub-path.
+    let page = t.html("articles/a/index.html");
+    assert_eq!(
+        page.attrs(".article-body p a", "href"),
+        ["../../articles/b/#p-1", "#why-it-matters", "../b/"]
+    );
+}

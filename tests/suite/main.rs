@@ -13,6 +13,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod autolink;
+mod bad_sites;
 mod build;
 mod commands;
 mod errors;
