@@ -17,6 +17,7 @@ pub mod build;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod fuzz;
 pub mod render;
 pub mod resolve;
 pub mod scaffold;

@@ -318,6 +318,31 @@ fn load_article(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<RawArticle> {
     let file = read_source(root, path).map_err(|d| diags.push(d)).ok()?;
+    let sidecar_path = path.with_extension("yaml");
+    let sidecar = if sidecars.contains(&sidecar_path) {
+        Some(
+            read_source(root, &sidecar_path)
+                .map_err(|d| diags.push(d))
+                .ok()?,
+        )
+    } else {
+        None
+    };
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default();
+    parse_article(file, sidecar, stem, diags)
+}
+
+/// Parses an article already read into memory: its Markdown file and, for wire copy, the
+/// sidecar YAML beside it. `stem` is the file name without extension, the default slug.
+pub fn parse_article(
+    file: Arc<SourceFile>,
+    sidecar: Option<Arc<SourceFile>>,
+    stem: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<RawArticle> {
     let split = match front_matter::split(&file.text) {
         Ok(split) => split,
         Err(message) => {
@@ -330,24 +355,20 @@ fn load_article(
             return None;
         }
     };
-    let sidecar_path = path.with_extension("yaml");
-    let has_sidecar = sidecars.contains(&sidecar_path);
-    let meta = match (split.yaml, has_sidecar) {
-        (Some(range), false) => Meta {
+    let sidecar_shown = file.path.with_extension("yaml");
+    let meta = match (split.yaml, sidecar) {
+        (Some(range), None) => Meta {
             file: Arc::clone(&file),
             range,
         },
-        (None, true) => {
-            let sidecar = read_source(root, &sidecar_path)
-                .map_err(|d| diags.push(d))
-                .ok()?;
+        (None, Some(sidecar)) => {
             let range = 0..sidecar.text.len();
             Meta {
                 file: sidecar,
                 range,
             }
         }
-        (Some(_), true) => {
+        (Some(_), Some(_)) => {
             diags.push(
                 Diagnostic::error(
                     "gloss::front-matter-and-sidecar",
@@ -357,18 +378,18 @@ fn load_article(
                 .label("front matter here")
                 .help(format!(
                     "keep the annotations in one place: move them to {} or delete it",
-                    rel(root, &sidecar_path).display()
+                    sidecar_shown.display()
                 )),
             );
             return None;
         }
-        (None, false) => {
+        (None, None) => {
             diags.push(
                 Diagnostic::error("gloss::no-front-matter", "article has no front matter")
                     .at(Location::new(&file, 0..0))
                     .help(format!(
                         "start the file with a `---` block holding `title:` and `date:`, or put them in a sidecar {}",
-                        rel(root, &sidecar_path).display()
+                        sidecar_shown.display()
                     )),
             );
             return None;
@@ -392,10 +413,6 @@ fn load_article(
             slug.clone()
         }
         None => {
-            let stem = path
-                .file_stem()
-                .and_then(|s| s.to_str())
-                .unwrap_or_default();
             if let Err(message) = check_id(stem) {
                 diags.push(
                     Diagnostic::error(
@@ -475,10 +492,22 @@ fn load_registry<T: serde::de::DeserializeOwned>(
     path: &Path,
     diags: &mut Diagnostics,
 ) -> Vec<(String, T, Location)> {
-    let Ok(file) = read_source(root, path).map_err(|d| diags.push(d)) else {
-        return Vec::new();
-    };
-    let entries: Entries<T> = match parse_yaml(&file, 0..file.text.len()) {
+    match read_source(root, path) {
+        Ok(file) => parse_registry(&file, diags),
+        Err(d) => {
+            diags.push(d);
+            Vec::new()
+        }
+    }
+}
+
+/// Parses a registry already read into memory, in file order, each entry with the location of
+/// its id.
+pub fn parse_registry<T: serde::de::DeserializeOwned>(
+    file: &Arc<SourceFile>,
+    diags: &mut Diagnostics,
+) -> Vec<(String, T, Location)> {
+    let entries: Entries<T> = match parse_yaml(file, 0..file.text.len()) {
         Ok(entries) => entries,
         Err(d) => {
             diags.push(d);
@@ -492,7 +521,7 @@ fn load_registry<T: serde::de::DeserializeOwned>(
             .or_else(|| front_matter::locate(&file.text, &id, from))
             .unwrap_or(from..from);
         from = span.end;
-        let location = Location::new(&file, span);
+        let location = Location::new(file, span);
         if let Err(message) = check_id(&id) {
             diags.push(
                 Diagnostic::error("gloss::invalid-id", format!("invalid id `{id}`: {message}"))
@@ -508,7 +537,7 @@ fn load_registry<T: serde::de::DeserializeOwned>(
 
 /// Moves entities and terms defined inside articles into the registries' lists, pointing at
 /// where each was defined.
-fn collect_inline_definitions(loaded: &mut Loaded) {
+pub fn collect_inline_definitions(loaded: &mut Loaded) {
     for article in &loaded.articles {
         let mut from = 0;
         for item in &article.front.entities {

@@ -17,5 +17,6 @@ mod bad_sites;
 mod build;
 mod commands;
 mod errors;
+mod fuzz;
 mod pages;
 mod site_test;
