@@ -87,12 +87,14 @@ pub fn generate(options: &BuildOptions) -> Result<Rendered, Error> {
         [
             "atom.xml",
             "sitemap.xml",
+            "news-sitemap.xml",
             "robots.txt",
             "404.html",
             "static/highlight.css",
         ]
         .map(String::from),
     );
+    static_paths.extend(site.tags.keys().map(|slug| format!("tags/{slug}/atom.xml")));
     resolve::links::check(&site, &static_paths, &mut diags);
     if diags.has_errors() || (options.deny_warnings && !diags.is_empty()) {
         return Err(Error::Content(diags.into_vec()));

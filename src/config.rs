@@ -51,6 +51,9 @@ struct RawConfig {
     /// How many articles the front page lists.
     #[serde(default = "default_front_page_limit")]
     front_page_limit: usize,
+    /// Also write `.gz` and `.br` siblings of text files, for hosts that serve them as they are.
+    #[serde(default)]
+    precompress: bool,
 }
 
 fn default_language() -> String {
@@ -79,6 +82,7 @@ pub struct Config {
     pub publisher: String,
     pub highlight_theme: String,
     pub front_page_limit: usize,
+    pub precompress: bool,
     pub drafts: bool,
 }
 
@@ -212,6 +216,7 @@ pub fn parse(
         theme,
         highlight_theme: raw.highlight_theme,
         front_page_limit: raw.front_page_limit.max(1),
+        precompress: raw.precompress,
         drafts: overrides.drafts,
     })
 }

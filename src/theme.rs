@@ -29,6 +29,7 @@ pub const BUILTIN: &[(&str, &[u8])] = embed![
     "templates/tags.html",
     "templates/page.html",
     "templates/404.html",
+    "templates/corrections.html",
     "static/style.css",
     "static/gloss.js",
     "static/favicon.svg",

@@ -23,3 +23,10 @@ fi
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 fi
+
+# Python checkers for feeds and structured data, in a venv at the repository root.
+cd ..
+if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c 'import feedparser, extruct' 2>/dev/null; then
+  python3 -m venv .venv
+  .venv/bin/pip install --quiet --disable-pip-version-check -r tests/requirements.txt
+fi

@@ -46,5 +46,14 @@ check "vnu: every page of the sample site is valid HTML" java -jar "$VNU" --skip
 check "vnu: flags the deliberately invalid page" expect_fail java -jar "$VNU" --errors-only tests/fixtures/bad/invalid.html
 check "browser: reader experience, axe" env BASE_URL="$BASE" node --test tests/browser/
 
+# Publishing: what hosts, crawlers and feed readers see.
+LINKS=(npx --prefix tests --no-install linkinator --recurse --verbosity error --skip '^https?://(?!127\.0\.0\.1)')
+check "links: crawl of the served site finds no broken link" "${LINKS[@]}" "$BASE" "${BASE}404.html"
+check "links: the crawler flags a broken link" expect_fail "${LINKS[@]}" "http://127.0.0.1:$PORT/broken/links.html"
+check "feeds, JSON-LD, Open Graph" .venv/bin/python tests/check_meta.py "$SITE" "$BASE"
+check "sitemaps are well-formed XML" xmllint --noout "$SITE/sitemap.xml" "$SITE/news-sitemap.xml"
+check "sitemaps use their namespaces" test "$(xmllint --xpath 'count(/*[local-name()="urlset" and namespace-uri()="http://www.sitemaps.org/schemas/sitemap/0.9"]/*[local-name()="url"])' "$SITE/sitemap.xml")" -gt 10
+check "xmllint flags a broken sitemap" expect_fail xmllint --noout tests/fixtures/bad/sitemap.xml
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -7,14 +7,53 @@ use super::OutputFile;
 use super::escape::escape_xml;
 use crate::site::Site;
 
-/// The Atom feed of every published article, newest first, with full content. Relative links
-/// in the content resolve against each entry's URL through `xml:base`.
+/// The site's Atom feed: every published article, newest first, with full content.
 pub fn atom(site: &Site, bodies: &[String]) -> OutputFile {
-    let base = &site.config.base_url;
-    let updated = site
-        .articles
+    let all: Vec<usize> = (0..site.articles.len()).collect();
+    let xml = atom_feed(site, bodies, &all, &site.config.title, "atom.xml", "");
+    OutputFile::new("atom.xml", xml)
+}
+
+/// One feed per tag, at `tags/<slug>/atom.xml`.
+pub fn tag_feeds(site: &Site, bodies: &[String]) -> Vec<OutputFile> {
+    site.tags
         .iter()
-        .map(|a| a.modified)
+        .map(|(slug, tag)| {
+            let path = format!("tags/{slug}/atom.xml");
+            let title = format!("{}: {}", site.config.title, tag.name);
+            let xml = atom_feed(
+                site,
+                bodies,
+                &tag.articles,
+                &title,
+                &path,
+                &format!("tags/{slug}/"),
+            );
+            OutputFile::new(path, xml)
+        })
+        .collect()
+}
+
+/// An Atom 1.0 feed of `articles` (indexes into the site's, newest first). Entry ids are the
+/// articles' URLs, which never change; relative links in the content resolve against each
+/// entry's URL through `xml:base`.
+fn atom_feed(
+    site: &Site,
+    bodies: &[String],
+    articles: &[usize],
+    title: &str,
+    self_path: &str,
+    page: &str,
+) -> String {
+    let base = &site.config.base_url;
+    let entries: Vec<usize> = articles
+        .iter()
+        .copied()
+        .filter(|&i| !site.articles[i].draft)
+        .collect();
+    let updated = entries
+        .iter()
+        .map(|&i| site.articles[i].modified)
         .max()
         .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |d| d.rfc3339());
     let mut x = String::new();
@@ -24,7 +63,7 @@ pub fn atom(site: &Site, bodies: &[String]) -> OutputFile {
         "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">",
         escape_xml(&site.config.language)
     );
-    let _ = writeln!(x, "  <title>{}</title>", escape_xml(&site.config.title));
+    let _ = writeln!(x, "  <title>{}</title>", escape_xml(title));
     if !site.config.description.is_empty() {
         let _ = writeln!(
             x,
@@ -35,14 +74,14 @@ pub fn atom(site: &Site, bodies: &[String]) -> OutputFile {
     let _ = writeln!(
         x,
         "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>",
-        escape_xml(&base.join("atom.xml"))
+        escape_xml(&base.join(self_path))
     );
     let _ = writeln!(
         x,
         "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
-        escape_xml(base.as_str())
+        escape_xml(&base.join(page))
     );
-    let _ = writeln!(x, "  <id>{}</id>", escape_xml(base.as_str()));
+    let _ = writeln!(x, "  <id>{}</id>", escape_xml(&base.join(self_path)));
     let _ = writeln!(x, "  <updated>{updated}</updated>");
     let _ = writeln!(
         x,
@@ -50,7 +89,8 @@ pub fn atom(site: &Site, bodies: &[String]) -> OutputFile {
         escape_xml(&site.config.publisher)
     );
     let _ = writeln!(x, "  <generator>gloss</generator>");
-    for (article, body) in site.articles.iter().zip(bodies).filter(|(a, _)| !a.draft) {
+    for i in entries {
+        let article = &site.articles[i];
         let url = base.join(&format!("articles/{}/", article.slug));
         x.push_str("  <entry>\n");
         let _ = writeln!(x, "    <title>{}</title>", escape_xml(&article.title));
@@ -83,12 +123,49 @@ pub fn atom(site: &Site, bodies: &[String]) -> OutputFile {
             x,
             "    <content type=\"html\" xml:base=\"{}\">{}</content>",
             escape_xml(&url),
-            escape_xml(body)
+            escape_xml(&bodies[i])
         );
         x.push_str("  </entry>\n");
     }
     x.push_str("</feed>\n");
-    OutputFile::new("atom.xml", x)
+    x
+}
+
+/// A Google News sitemap: articles published within two days of the newest one.
+pub fn news_sitemap(site: &Site) -> OutputFile {
+    let published: Vec<_> = site.articles.iter().filter(|a| !a.draft).collect();
+    let newest = published.iter().map(|a| a.date).max();
+    let mut x = String::new();
+    x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    x.push_str("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:news=\"http://www.google.com/schemas/sitemap-news/0.9\">\n");
+    for a in published
+        .iter()
+        .filter(|a| newest.is_some_and(|n| a.date.days_until(n) <= 2))
+    {
+        let _ = writeln!(
+            x,
+            "  <url>\n    <loc>{}</loc>\n    <news:news>",
+            escape_xml(&site.config.base_url.join(&format!("articles/{}/", a.slug)))
+        );
+        let _ = writeln!(
+            x,
+            "      <news:publication><news:name>{}</news:name><news:language>{}</news:language></news:publication>",
+            escape_xml(&site.config.publisher),
+            escape_xml(&site.config.language)
+        );
+        let _ = writeln!(
+            x,
+            "      <news:publication_date>{}</news:publication_date>",
+            a.date.rfc3339()
+        );
+        let _ = writeln!(
+            x,
+            "      <news:title>{}</news:title>\n    </news:news>\n  </url>",
+            escape_xml(&a.title)
+        );
+    }
+    x.push_str("</urlset>\n");
+    OutputFile::new("news-sitemap.xml", x)
 }
 
 /// Every page, absolute URLs, `lastmod` where a date is known.
@@ -115,8 +192,9 @@ pub fn robots(site: &Site) -> OutputFile {
     OutputFile::new(
         "robots.txt",
         format!(
-            "User-agent: *\nAllow: /\n\nSitemap: {}\n",
-            site.config.base_url.join("sitemap.xml")
+            "User-agent: *\nAllow: /\n\nSitemap: {}\nSitemap: {}\n",
+            site.config.base_url.join("sitemap.xml"),
+            site.config.base_url.join("news-sitemap.xml")
         ),
     )
 }

@@ -5,6 +5,7 @@
 //! host and sub-path; URLs that must be absolute (canonical, feeds, structured data) come
 //! from `base_url`. The 404 page is served at any depth, so its links use the base path.
 
+mod assets;
 pub mod escape;
 mod feeds;
 pub mod markdown;
@@ -41,9 +42,17 @@ impl OutputFile {
 /// Renders every page of the site. Template problems come back as diagnostics.
 pub fn render(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let templates = Templates::new(theme).map_err(|d| vec![d])?;
+    let mut static_files = theme.static_files.clone();
+    if !static_files.contains_key("highlight.css") {
+        let css = markdown::highlight_css(&site.config.highlight_theme)
+            .map_err(|m| vec![Diagnostic::error("gloss::config", m).in_file("site.toml")])?;
+        static_files.insert("highlight.css".to_string(), css.into_bytes());
+    }
+    let asset_paths = assets::asset_paths(&static_files);
     let r = Renderer {
         site,
         templates: &templates,
+        assets: &asset_paths,
     };
 
     let mut jobs: Vec<Job> = Vec::new();
@@ -54,6 +63,7 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, Vec<Diagnos
     jobs.push(Job::Glossary);
     jobs.push(Job::Timeline);
     jobs.push(Job::Tags);
+    jobs.push(Job::Corrections);
     jobs.extend(site.tags.keys().map(|slug| Job::Tag(slug.as_str())));
     jobs.extend((0..site.pages.len()).map(Job::Page));
     jobs.push(Job::NotFound);
@@ -88,15 +98,20 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, Vec<Diagnos
     }
 
     files.push(feeds::atom(site, &bodies));
+    files.extend(feeds::tag_feeds(site, &bodies));
+    files.push(feeds::news_sitemap(site));
     files.push(feeds::sitemap(site, &sitemap_entries(site)));
     files.push(feeds::robots(site));
-    for (name, bytes) in &theme.static_files {
+    // Plain names too, for links written by hand in content or custom templates.
+    for (name, bytes) in &static_files {
         files.push(OutputFile::new(format!("static/{name}"), bytes.clone()));
+        if let Some(path) = asset_paths.get(name) {
+            files.push(OutputFile::new(path.clone(), bytes.clone()));
+        }
     }
-    if !theme.static_files.contains_key("highlight.css") {
-        let css = markdown::highlight_css(&site.config.highlight_theme)
-            .map_err(|m| vec![Diagnostic::error("gloss::config", m).in_file("site.toml")])?;
-        files.push(OutputFile::new("static/highlight.css", css));
+    if site.config.precompress {
+        let compressed = assets::precompress(&files);
+        files.extend(compressed);
     }
     Ok(files)
 }
@@ -112,6 +127,7 @@ enum Job<'a> {
     Glossary,
     Timeline,
     Tags,
+    Corrections,
     Tag(&'a str),
     Page(usize),
     NotFound,
@@ -120,6 +136,8 @@ enum Job<'a> {
 struct Renderer<'a> {
     site: &'a Site,
     templates: &'a Templates,
+    /// Theme file name → fingerprinted output path.
+    assets: &'a std::collections::BTreeMap<String, String>,
 }
 
 /// The relative path from a page at `path` (`articles/x/`) to the site root.
@@ -294,6 +312,7 @@ impl Renderer<'_> {
                     "preview_data",
                     &self.preview_data(site.terms.values().map(|t| &t.definition), &root),
                 );
+                ctx.insert("json_ld", &escape::script_json(&seo::glossary_json(site)));
                 self.page(path, "glossary.html", &ctx)
             }
             Job::Timeline => {
@@ -339,12 +358,56 @@ impl Renderer<'_> {
                 ctx.insert("tags", &tags);
                 self.page(path, "tags.html", &ctx)
             }
+            Job::Corrections => {
+                let path = "corrections/";
+                let root = root_for(path);
+                let mut ctx = self.context(
+                    path,
+                    "corrections",
+                    "Corrections",
+                    Some("Every correction to the explainers, newest first"),
+                );
+                let mut list: Vec<(Date, usize, &str)> = site
+                    .articles
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(i, a)| {
+                        a.corrections
+                            .iter()
+                            .map(move |c| (c.date, i, c.text.as_str()))
+                    })
+                    .collect();
+                // Newest first; same-day corrections keep article order.
+                list.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+                let list: Vec<Value> = list
+                    .into_iter()
+                    .map(|(date, i, text)| {
+                        let a = &site.articles[i];
+                        json!({
+                            "date_iso": date.iso(),
+                            "date_long": date.long(),
+                            "text": text,
+                            "title": a.title,
+                            "url": format!("{root}articles/{}/#corrections-title", a.slug),
+                        })
+                    })
+                    .collect();
+                ctx.insert("corrections", &list);
+                self.page(path, "corrections.html", &ctx)
+            }
             Job::Tag(slug) => {
                 let tag = &site.tags[slug];
                 let path = format!("tags/{slug}/");
                 let root = root_for(&path);
                 let mut ctx = self.context(&path, "tag", &tag.name, None);
-                ctx.insert("tag", &json!({"name": tag.name, "slug": slug}));
+                ctx.insert(
+                    "tag",
+                    &json!({
+                        "name": tag.name,
+                        "slug": slug,
+                        "feed_url": site.config.base_url.join(&format!("tags/{slug}/atom.xml")),
+                    }),
+                );
                 let list: Vec<Value> = tag
                     .articles
                     .iter()
@@ -423,13 +486,21 @@ impl Renderer<'_> {
                 "path": path,
             }),
         );
+        let asset = |name: &str| {
+            let path = self
+                .assets
+                .get(name)
+                .cloned()
+                .unwrap_or_else(|| format!("static/{name}"));
+            format!("{root}{path}")
+        };
         ctx.insert(
             "assets",
             &json!({
-                "style": format!("{root}static/style.css"),
-                "highlight": format!("{root}static/highlight.css"),
-                "script": format!("{root}static/gloss.js"),
-            "icon": format!("{root}static/favicon.svg"),
+                "style": asset("style.css"),
+                "highlight": asset("highlight.css"),
+                "script": asset("gloss.js"),
+                "icon": asset("favicon.svg"),
             }),
         );
         ctx.insert("feed_url", &config.base_url.join("atom.xml"));
@@ -605,7 +676,8 @@ fn sitemap_entries(site: &Site) -> Vec<(String, Option<String>)> {
     out.push(("entities/".into(), newest.clone()));
     out.push(("glossary/".into(), newest.clone()));
     out.push(("timeline/".into(), newest.clone()));
-    out.push(("tags/".into(), newest));
+    out.push(("tags/".into(), newest.clone()));
+    out.push(("corrections/".into(), newest));
     for (slug, tag) in &site.tags {
         let lastmod = tag
             .articles

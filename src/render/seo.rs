@@ -95,3 +95,30 @@ pub fn entity_page_json(site: &Site, entity: &Entity) -> Value {
         .collect::<Vec<_>>());
     v
 }
+
+/// The glossary as a schema.org DefinedTermSet of DefinedTerms.
+pub fn glossary_json(site: &Site) -> Value {
+    let url = site.config.base_url.join("glossary/");
+    let terms: Vec<Value> = site
+        .terms
+        .values()
+        .map(|t| {
+            json!({
+                "@type": "DefinedTerm",
+                "@id": format!("{url}#{}", t.id),
+                "name": t.term,
+                "description": t.definition_text,
+                "url": format!("{url}#{}", t.id),
+                "inDefinedTermSet": url,
+            })
+        })
+        .collect();
+    json!({
+        "@context": "https://schema.org",
+        "@type": "DefinedTermSet",
+        "@id": url,
+        "name": format!("{}: glossary", site.config.title),
+        "url": url,
+        "hasDefinedTerm": terms,
+    })
+}

@@ -46,7 +46,7 @@ pub fn check(site: &Site, files: &BTreeSet<String>, diags: &mut Diagnostics) {
         "glossary/".into(),
         Anchors::Owned(site.terms.keys().cloned().collect()),
     );
-    for path in ["", "entities/", "timeline/", "tags/"] {
+    for path in ["", "entities/", "timeline/", "tags/", "corrections/"] {
         pages.insert(path.into(), Anchors::Any);
     }
 

@@ -160,9 +160,10 @@ fn sub_path_base_url_is_honoured() {
         page.attrs("link[rel=canonical]", "href"),
         ["https://news.example.com/sub/path/articles/witkoff-moscow/"]
     );
-    assert_eq!(
-        page.attrs("link[rel=stylesheet]", "href")[0],
-        "../../static/style.css"
+    let css = &page.attrs("link[rel=stylesheet]", "href")[0];
+    assert!(
+        css.starts_with("../../static/style.") && css.ends_with(".css"),
+        "{css}"
     );
     let feed = t.read("atom.xml");
     assert!(
@@ -175,9 +176,10 @@ fn sub_path_base_url_is_honoured() {
         "{sitemap}"
     );
     let four = t.html("404.html");
-    assert_eq!(
-        four.attrs("link[rel=stylesheet]", "href")[0],
-        "/sub/path/static/style.css"
+    let css = &four.attrs("link[rel=stylesheet]", "href")[0];
+    assert!(
+        css.starts_with("/sub/path/static/style.") && css.ends_with(".css"),
+        "{css}"
     );
     assert!(
         t.read("robots.txt")

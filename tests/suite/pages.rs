@@ -208,3 +208,72 @@ fn corrections_show_and_bump_the_modified_date() {
         ["2025-11-27T00:00:00Z"]
     );
 }
+
+#[test]
+fn publishing_extras() {
+    let t = two_articles();
+    t.file(
+        "site.toml",
+        format!("{}precompress = true\n", crate::site_test::SITE_TOML),
+    );
+    t.article(
+        "c",
+        "title: Old one\ndate: 2025-11-01\ncorrections:\n  - { date: 2025-11-30, text: Fixed a date. }\n  - { date: 2025-11-02, text: Fixed a name. }",
+        "x\n",
+    );
+    t.build();
+    // Per-tag feeds, linked from the tag page.
+    let feed = t.read("tags/diplomacy/atom.xml");
+    let doc = roxmltree::Document::parse(&feed).unwrap();
+    assert_eq!(
+        doc.descendants()
+            .filter(|n| n.has_tag_name("entry"))
+            .count(),
+        1
+    );
+    assert_eq!(
+        t.html("tags/diplomacy/index.html")
+            .attrs("link[rel=alternate][type=\"application/atom+xml\"]", "href"),
+        [
+            "https://example.org/explainers/atom.xml",
+            "https://example.org/explainers/tags/diplomacy/atom.xml"
+        ]
+    );
+    // Google News sitemap: only articles within two days of the newest (2025-11-25).
+    let news = t.read("news-sitemap.xml");
+    let doc = roxmltree::Document::parse(&news).unwrap();
+    let titles: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.tag_name().name() == "title")
+        .map(|n| n.text().unwrap())
+        .collect();
+    assert_eq!(titles, ["Second"]);
+    assert!(t.read("robots.txt").contains("news-sitemap.xml"));
+    // Corrections page, newest first.
+    let page = t.html("corrections/index.html");
+    assert_eq!(
+        page.attrs(".corrections-list time", "datetime"),
+        ["2025-11-30", "2025-11-02"]
+    );
+    // Glossary as a DefinedTermSet.
+    let json = t
+        .html("glossary/index.html")
+        .one("script[type=\"application/ld+json\"]")
+        .inner_html();
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["@type"], "DefinedTermSet");
+    assert_eq!(v["hasDefinedTerm"][0]["name"], "ceasefire");
+    // Fingerprinted assets, and precompressed siblings.
+    let css = t.html("index.html").attrs("link[rel=stylesheet]", "href")[0].clone();
+    assert!(t.exists(&css), "{css}");
+    assert!(
+        t.exists("index.html.gz") && t.exists("index.html.br") && t.exists(&format!("{css}.br"))
+    );
+    assert!(!t.exists("static/favicon.svg.gz.gz"));
+    // Twitter card on articles.
+    let a = t.html("articles/second/index.html");
+    assert_eq!(
+        a.attrs("meta[name=\"twitter:card\"]", "content"),
+        ["summary"]
+    );
+}

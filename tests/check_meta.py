@@ -1,0 +1,82 @@
+"""Checks what feed readers and search engines read from the built sample site.
+
+Usage: check_meta.py SITE_DIR BASE_URL
+  SITE_DIR  the built site (public/), for the feeds
+  BASE_URL  where nginx serves it, e.g. http://127.0.0.1:8080/explainers/
+Exits 1 with a list of problems, 0 when everything holds.
+"""
+import pathlib
+import sys
+import urllib.request
+
+import extruct
+import feedparser
+
+problems = []
+
+
+def check(cond, message):
+    if not cond:
+        problems.append(message)
+
+
+def fetch(url):
+    with urllib.request.urlopen(url) as resp:
+        return resp.read().decode("utf-8")
+
+
+site = pathlib.Path(sys.argv[1])
+base = sys.argv[2].rstrip("/") + "/"
+articles = sorted(p.name for p in (site / "articles").iterdir() if p.is_dir())
+
+# --- Atom: the site feed and every tag feed. ---
+feed = feedparser.parse(str(site / "atom.xml"))
+check(not feed.bozo, f"atom.xml is not well-formed: {feed.get('bozo_exception')}")
+check(feed.version == "atom10", f"atom.xml is {feed.version!r}, not Atom 1.0")
+check(len(feed.entries) == len(articles), f"atom.xml has {len(feed.entries)} entries for {len(articles)} articles")
+ids = [e.get("id") for e in feed.entries]
+check(len(set(ids)) == len(ids), "entry ids are not unique")
+for e in feed.entries:
+    for field in ("id", "title", "link", "updated", "published", "summary", "content"):
+        check(e.get(field), f"entry {e.get('id')} has no {field}")
+    check(e.get("id", "").startswith(base), f"entry id {e.get('id')} is not under {base}")
+check(feed.feed.get("author"), "the feed has no author")
+for tag_feed in sorted((site / "tags").glob("*/atom.xml")):
+    parsed = feedparser.parse(str(tag_feed))
+    check(not parsed.bozo and parsed.version == "atom10", f"{tag_feed} is not valid Atom")
+    check(len(parsed.entries) > 0, f"{tag_feed} is empty")
+
+# --- Structured data and Open Graph, as served. ---
+def data(url):
+    html = fetch(url)
+    return extruct.extract(html, base_url=url, syntaxes=["json-ld", "opengraph"], uniform=True)
+
+for slug in articles:
+    url = f"{base}articles/{slug}/"
+    d = data(url)
+    news = [j for j in d["json-ld"] if j.get("@type") == "NewsArticle"]
+    check(len(news) == 1, f"{url}: {len(news)} NewsArticle blocks")
+    if news:
+        n = news[0]
+        for field in ("headline", "datePublished", "dateModified", "author", "publisher", "url"):
+            check(n.get(field), f"{url}: NewsArticle has no {field}")
+        check(n.get("url") == url, f"{url}: NewsArticle url is {n.get('url')}")
+        people = n.get("mentions", []) + n.get("about", [])
+        check(any(p.get("sameAs", "").startswith("https://www.wikidata.org/wiki/Q") for p in people),
+              f"{url}: no mention carries a Wikidata sameAs")
+    og = d["opengraph"][0] if d["opengraph"] else {}
+    check(og.get("@type") == "article", f"{url}: og:type is {og.get('@type')!r}")
+    check(og.get("og:title"), f"{url}: no og:title")
+    check(og.get("og:url") == url, f"{url}: og:url is {og.get('og:url')!r}")
+    check(og.get("article:published_time"), f"{url}: no article:published_time")
+
+glossary = data(f"{base}glossary/")["json-ld"]
+check(any(j.get("@type") == "DefinedTermSet" and j.get("hasDefinedTerm") for j in glossary),
+      "the glossary page has no DefinedTermSet")
+person = data(f"{base}entities/vladimir-putin/")["json-ld"]
+check(any(j.get("@type") == "Person" and j.get("sameAs") for j in person), "the entity page has no Person with sameAs")
+
+if problems:
+    print("\n".join(problems))
+    sys.exit(1)
+print(f"feeds and structured data ok: {len(feed.entries)} entries, {len(articles)} article pages")
