@@ -31,6 +31,7 @@ pub struct BuildReport {
     pub elapsed: Duration,
     /// Warnings; a report only exists when there were no errors.
     pub diagnostics: Vec<Diagnostic>,
+    pub timings: Timings,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -56,10 +57,42 @@ pub struct Rendered {
     pub site: Site,
     pub files: Vec<OutputFile>,
     pub diagnostics: Vec<Diagnostic>,
+    pub timings: Timings,
+}
+
+/// Where a build spends its time (`gloss build --timings`).
+#[derive(Debug, Default, Clone)]
+pub struct Timings {
+    pub phases: Vec<(&'static str, Duration, String)>,
+}
+
+impl Timings {
+    fn record(&mut self, phase: &'static str, since: Instant, what: String) -> Instant {
+        let now = Instant::now();
+        self.phases.push((phase, now - since, what));
+        now
+    }
+}
+
+impl std::fmt::Display for Timings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let total: Duration = self.phases.iter().map(|p| p.1).sum();
+        for (phase, took, what) in &self.phases {
+            let share = 100.0 * took.as_secs_f64() / total.as_secs_f64().max(1e-9);
+            writeln!(
+                f,
+                "{phase:>10} {:>9.1} ms {share:>5.1}%  {what}",
+                took.as_secs_f64() * 1e3
+            )?;
+        }
+        write!(f, "{:>10} {:>9.1} ms", "total", total.as_secs_f64() * 1e3)
+    }
 }
 
 /// Load, resolve and render, writing nothing.
 pub fn generate(options: &BuildOptions) -> Result<Rendered, Error> {
+    let mut timings = Timings::default();
+    let mut t = Instant::now();
     let mut diags = Diagnostics::new();
     let overrides = Overrides {
         base_url: options.base_url.clone(),
@@ -70,7 +103,29 @@ pub fn generate(options: &BuildOptions) -> Result<Rendered, Error> {
     };
     let theme = Theme::load(&config);
     let loaded = content::load(&config, &mut diags);
+    t = timings.record(
+        "load",
+        t,
+        format!(
+            "{} articles, {} entities, {} terms",
+            loaded.articles.len(),
+            loaded.entities.len(),
+            loaded.terms.len()
+        ),
+    );
     let site = resolve::resolve(config, loaded, &mut diags);
+    t = timings.record(
+        "resolve",
+        t,
+        format!(
+            "{} mentions linked or counted",
+            site.entities
+                .values()
+                .map(|e| e.mentions.len())
+                .sum::<usize>()
+                + site.terms.values().map(|e| e.mentions.len()).sum::<usize>()
+        ),
+    );
     let theme = match theme {
         Ok(theme) => theme,
         Err(errors) => {
@@ -96,6 +151,14 @@ pub fn generate(options: &BuildOptions) -> Result<Rendered, Error> {
     );
     static_paths.extend(site.tags.keys().map(|slug| format!("tags/{slug}/atom.xml")));
     resolve::links::check(&site, &static_paths, &mut diags);
+    t = timings.record(
+        "links",
+        t,
+        format!(
+            "{} links checked",
+            site.articles.iter().map(|a| a.links.len()).sum::<usize>()
+        ),
+    );
     if diags.has_errors() || (options.deny_warnings && !diags.is_empty()) {
         return Err(Error::Content(diags.into_vec()));
     }
@@ -103,10 +166,17 @@ pub fn generate(options: &BuildOptions) -> Result<Rendered, Error> {
         diags.extend(errors);
         Error::Content(std::mem::take(&mut diags).into_vec())
     })?;
+    let bytes: usize = files.iter().map(|f| f.bytes.len()).sum();
+    timings.record(
+        "render",
+        t,
+        format!("{} files, {:.1} MB", files.len(), bytes as f64 / 1e6),
+    );
     Ok(Rendered {
         site,
         files,
         diagnostics: diags.into_vec(),
+        timings,
     })
 }
 
@@ -118,8 +188,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
         .clone()
         .unwrap_or_else(|| options.root.join("public"));
     check_output_dir(&options.root, &output_dir)?;
-    let rendered = generate(options)?;
+    let mut rendered = generate(options)?;
+    let t = Instant::now();
     write::replace_dir(&rendered.files, &output_dir)?;
+    rendered
+        .timings
+        .record("write", t, format!("into {}", output_dir.display()));
     Ok(BuildReport {
         output_dir,
         pages: rendered
@@ -130,6 +204,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
         files: rendered.files.len(),
         elapsed: started.elapsed(),
         diagnostics: rendered.diagnostics,
+        timings: rendered.timings,
     })
 }
 

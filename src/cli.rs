@@ -83,4 +83,7 @@ pub struct BuildArgs {
     /// Where to write the site [default: <root>/public].
     #[arg(long, short = 'o', value_name = "DIR")]
     pub output_dir: Option<PathBuf>,
+    /// Print how long each phase took (load, resolve, links, render, write).
+    #[arg(long)]
+    pub timings: bool,
 }

@@ -54,6 +54,13 @@ struct RawConfig {
     /// Also write `.gz` and `.br` siblings of text files, for hosts that serve them as they are.
     #[serde(default)]
     precompress: bool,
+    /// How many of the newest articles each feed carries.
+    #[serde(default = "default_feed_limit")]
+    feed_limit: usize,
+}
+
+fn default_feed_limit() -> usize {
+    50
 }
 
 fn default_language() -> String {
@@ -83,6 +90,7 @@ pub struct Config {
     pub highlight_theme: String,
     pub front_page_limit: usize,
     pub precompress: bool,
+    pub feed_limit: usize,
     pub drafts: bool,
 }
 
@@ -217,6 +225,7 @@ pub fn parse(
         highlight_theme: raw.highlight_theme,
         front_page_limit: raw.front_page_limit.max(1),
         precompress: raw.precompress,
+        feed_limit: raw.feed_limit.max(1),
         drafts: overrides.drafts,
     })
 }

@@ -28,7 +28,7 @@ if ! bash tests/install.sh; then
 fi
 
 check "cargo fmt --check" cargo fmt --check
-check "cargo clippy" cargo clippy --all-targets --locked -- -D warnings
+check "cargo clippy" cargo clippy --all-targets --all-features --locked -- -D warnings
 check "cargo test" cargo test --locked
 check "sample site builds (README command)" cargo run --release --locked -q -- build
 

@@ -46,10 +46,12 @@ fn atom_feed(
     page: &str,
 ) -> String {
     let base = &site.config.base_url;
+    // Articles come newest first; a feed carries the newest `feed_limit`.
     let entries: Vec<usize> = articles
         .iter()
         .copied()
         .filter(|&i| !site.articles[i].draft)
+        .take(site.config.feed_limit)
         .collect();
     let updated = entries
         .iter()

@@ -67,7 +67,7 @@ pub fn to_html(doc: &Doc, site: &Site, root: &str) -> String {
                     id: id.clone(),
                 }));
             }
-            Node::Md(event) => events.push(event.clone()),
+            Node::Md(event) => events.push(borrowed(event)),
             Node::AnchoredStart { block, id } => {
                 let tag = match block {
                     Block::Paragraph => "p",
@@ -84,6 +84,21 @@ pub fn to_html(doc: &Doc, site: &Site, root: &str) -> String {
     let mut html = String::with_capacity(events.len() * 16);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     html
+}
+
+/// A view of a stored event that borrows its text instead of copying it.
+fn borrowed<'a>(event: &'a Event<'static>) -> Event<'a> {
+    fn b<'a>(s: &'a CowStr<'static>) -> CowStr<'a> {
+        CowStr::Borrowed(s.as_ref())
+    }
+    match event {
+        Event::Text(s) => Event::Text(b(s)),
+        Event::Code(s) => Event::Code(b(s)),
+        Event::Html(s) => Event::Html(b(s)),
+        Event::InlineHtml(s) => Event::InlineHtml(b(s)),
+        Event::FootnoteReference(s) => Event::FootnoteReference(b(s)),
+        other => other.clone(),
+    }
 }
 
 /// Adds every entity and term `doc` links to into `refs`.

@@ -568,7 +568,7 @@ impl Renderer<'_> {
                 }
             }
         }
-        Some(escape::script_json_compact(
+        Some(escape::script_json(
             &json!({"entities": entities, "terms": terms}),
         ))
     }

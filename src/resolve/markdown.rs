@@ -450,19 +450,35 @@ pub fn normalize(s: &str) -> String {
     out
 }
 
-/// The id of the first block that holds `phrase`: the innermost block where possible.
-pub fn find_evidence<'a>(blocks: &'a [BlockText], phrase: &str) -> Option<&'a str> {
-    let needle = normalize(phrase);
-    if needle.is_empty() {
-        return None;
+/// Finds key-point evidence in an article's blocks. Each block's text is normalized once, however
+/// many key points there are.
+pub struct EvidenceIndex<'a> {
+    blocks: &'a [BlockText],
+    normalized: Vec<String>,
+}
+
+impl<'a> EvidenceIndex<'a> {
+    pub fn new(blocks: &'a [BlockText]) -> EvidenceIndex<'a> {
+        EvidenceIndex {
+            blocks,
+            normalized: blocks.iter().map(|b| normalize(&b.text)).collect(),
+        }
     }
-    let holds = |b: &&BlockText| normalize(&b.text).contains(&needle);
-    blocks
-        .iter()
-        .filter(|b| b.leaf)
-        .find(holds)
-        .or_else(|| blocks.iter().find(holds))
-        .map(|b| b.id.as_str())
+
+    /// The id of the first block that holds `phrase`: the innermost block where possible.
+    pub fn find(&self, phrase: &str) -> Option<&'a str> {
+        let needle = normalize(phrase);
+        if needle.is_empty() {
+            return None;
+        }
+        let holds = |&i: &usize| self.normalized[i].contains(&needle);
+        let all = 0..self.blocks.len();
+        all.clone()
+            .filter(|&i| self.blocks[i].leaf)
+            .find(holds)
+            .or_else(|| all.clone().find(holds))
+            .map(|i| self.blocks[i].id.as_str())
+    }
 }
 
 /// The sentence of `text` around byte `offset`.
@@ -571,8 +587,8 @@ mod tests {
                 leaf: true,
             },
         ];
-        assert_eq!(find_evidence(&blocks, "A  phrase"), Some("p-2"));
-        assert_eq!(find_evidence(&blocks, "outer item"), Some("p-1"));
-        assert_eq!(find_evidence(&blocks, "missing"), None);
+        assert_eq!(EvidenceIndex::new(&blocks).find("A  phrase"), Some("p-2"));
+        assert_eq!(EvidenceIndex::new(&blocks).find("outer item"), Some("p-1"));
+        assert_eq!(EvidenceIndex::new(&blocks).find("missing"), None);
     }
 }

@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use crate::config::Config;
 use crate::content::front_matter::{RawEntityRef, locate, slugify};
@@ -381,12 +382,13 @@ fn resolve_article(
     }
     let mut key_points = Vec::new();
     let mut from = 0;
+    let evidence_index = markdown::EvidenceIndex::new(&body.blocks);
     for point in &front.key_points {
         let target = match &point.evidence {
             Some(evidence) => {
                 let location = meta.locate(evidence, from);
                 from = location.span.end.saturating_sub(meta.range.start).max(from);
-                let target = markdown::find_evidence(&body.blocks, evidence);
+                let target = evidence_index.find(evidence);
                 if target.is_none() {
                     diags.push(
                         Diagnostic::error(
@@ -685,20 +687,29 @@ fn truncate_words(text: &str, max: usize) -> String {
     format!("{}…", text[..cut].trim_end_matches([',', ';', ':']))
 }
 
-/// Related entities: those mentioned in the same articles, most shared articles first.
+/// Related entities: those mentioned in the same articles, most shared articles first. Counts
+/// pairs by entity index (not by id string): at 10,000 articles this is millions of increments.
 fn relate(articles: &[Article], entities: &mut BTreeMap<String, Entity>) {
-    let mut together: HashMap<&str, HashMap<&str, usize>> = HashMap::new();
+    let index: FxHashMap<&str, u32> = entities
+        .keys()
+        .enumerate()
+        .map(|(i, id)| (id.as_str(), i as u32))
+        .collect();
+    let mut together: Vec<FxHashMap<u32, u32>> = vec![FxHashMap::default(); entities.len()];
+    let mut ids: Vec<u32> = Vec::new();
     for article in articles {
-        let mut ids: Vec<&str> = article
-            .mentions
-            .iter()
-            .chain(&article.about)
-            .map(String::as_str)
-            .collect();
+        ids.clear();
+        ids.extend(
+            article
+                .mentions
+                .iter()
+                .chain(&article.about)
+                .filter_map(|id| index.get(id.as_str()).copied()),
+        );
         ids.sort_unstable();
         ids.dedup();
         for &a in &ids {
-            let counts = together.entry(a).or_default();
+            let counts = &mut together[a as usize];
             for &b in &ids {
                 if a != b {
                     *counts.entry(b).or_default() += 1;
@@ -706,25 +717,16 @@ fn relate(articles: &[Article], entities: &mut BTreeMap<String, Entity>) {
             }
         }
     }
-    let related: Vec<(String, Vec<String>)> = together
-        .into_iter()
-        .map(|(id, counts)| {
-            let mut counts: Vec<(&str, usize)> = counts.into_iter().collect();
-            counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-            (
-                id.to_string(),
-                counts
-                    .into_iter()
-                    .take(12)
-                    .map(|(id, _)| id.to_string())
-                    .collect(),
-            )
-        })
-        .collect();
-    for (id, list) in related {
-        if let Some(e) = entities.get_mut(&id) {
-            e.related = list;
-        }
+    let names: Vec<String> = entities.keys().cloned().collect();
+    for (entity, counts) in entities.values_mut().zip(together) {
+        let mut counts: Vec<(u32, u32)> = counts.into_iter().collect();
+        // Most shared first; ties by id (indexes follow id order).
+        counts.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        entity.related = counts
+            .into_iter()
+            .take(12)
+            .map(|(i, _)| names[i as usize].clone())
+            .collect();
     }
 }
 
