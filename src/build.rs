@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use crate::config::{self, Overrides};
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
-use crate::render::{self, OutputFile};
+use crate::render;
 use crate::site::Site;
 use crate::theme::Theme;
 use crate::write::{self, WriteError};
@@ -42,6 +42,8 @@ pub enum Error {
     /// The output could not be written.
     #[error(transparent)]
     Write(#[from] WriteError),
+    #[error(transparent)]
+    Output(render::SinkError),
     #[error("{0}")]
     Usage(String),
 }
@@ -52,10 +54,10 @@ fn count_errors(list: &[Diagnostic]) -> usize {
         .count()
 }
 
-/// A rendered site, held in memory.
+/// A rendered site: the files went to a sink; this is what is left to report.
 pub struct Rendered {
     pub site: Site,
-    pub files: Vec<OutputFile>,
+    pub stats: render::Stats,
     pub diagnostics: Vec<Diagnostic>,
     pub timings: Timings,
 }
@@ -89,8 +91,8 @@ impl std::fmt::Display for Timings {
     }
 }
 
-/// Load, resolve and render, writing nothing.
-pub fn generate(options: &BuildOptions) -> Result<Rendered, Error> {
+/// Load, resolve and render into `sink`. Writes nothing itself.
+pub fn generate(options: &BuildOptions, sink: &dyn render::Sink) -> Result<Rendered, Error> {
     let mut timings = Timings::default();
     let mut t = Instant::now();
     let mut diags = Diagnostics::new();
@@ -162,19 +164,23 @@ pub fn generate(options: &BuildOptions) -> Result<Rendered, Error> {
     if diags.has_errors() || (options.deny_warnings && !diags.is_empty()) {
         return Err(Error::Content(diags.into_vec()));
     }
-    let files = render::render(&site, &theme).map_err(|errors| {
-        diags.extend(errors);
-        Error::Content(std::mem::take(&mut diags).into_vec())
-    })?;
-    let bytes: usize = files.iter().map(|f| f.bytes.len()).sum();
-    timings.record(
-        "render",
-        t,
-        format!("{} files, {:.1} MB", files.len(), bytes as f64 / 1e6),
+    let stats = match render::render(&site, &theme, sink) {
+        Ok(stats) => stats,
+        Err(render::RenderError::Templates(errors)) => {
+            diags.extend(errors);
+            return Err(Error::Content(diags.into_vec()));
+        }
+        Err(render::RenderError::Sink(e)) => return Err(Error::Output(e)),
+    };
+    let what = format!(
+        "{} files, {:.1} MB, written as rendered",
+        stats.files,
+        stats.bytes as f64 / 1e6
     );
+    timings.record("render", t, what);
     Ok(Rendered {
         site,
-        files,
+        stats,
         diagnostics: diags.into_vec(),
         timings,
     })
@@ -188,20 +194,19 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
         .clone()
         .unwrap_or_else(|| options.root.join("public"));
     check_output_dir(&options.root, &output_dir)?;
-    let mut rendered = generate(options)?;
+    // Files are written into a staging folder as they are rendered; it replaces the output
+    // folder only if the whole build succeeds, and removes itself otherwise.
+    let staging = write::Staging::new(&output_dir)?;
+    let mut rendered = generate(options, &staging)?;
     let t = Instant::now();
-    write::replace_dir(&rendered.files, &output_dir)?;
+    staging.commit()?;
     rendered
         .timings
-        .record("write", t, format!("into {}", output_dir.display()));
+        .record("swap", t, format!("into {}", output_dir.display()));
     Ok(BuildReport {
         output_dir,
-        pages: rendered
-            .files
-            .iter()
-            .filter(|f| f.path.ends_with(".html"))
-            .count(),
-        files: rendered.files.len(),
+        pages: rendered.stats.pages,
+        files: rendered.stats.files,
         elapsed: started.elapsed(),
         diagnostics: rendered.diagnostics,
         timings: rendered.timings,

@@ -76,7 +76,7 @@ fn run(command: Command, out: Output) -> Result<(), u8> {
                 drafts: args.drafts,
                 deny_warnings: args.deny_warnings,
             };
-            match gloss::generate(&options) {
+            match gloss::generate(&options, &gloss::render::Discard) {
                 Ok(rendered) => {
                     print_diagnostics(&rendered.diagnostics, out);
                     eprintln!(

@@ -7,9 +7,11 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use rayon::prelude::*;
+use std::sync::Mutex;
 
-use crate::render::OutputFile;
+use rustc_hash::FxHashSet;
+
+use crate::render::{self, OutputFile};
 
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
@@ -54,69 +56,108 @@ pub fn check_path(path: &str) -> Result<(), WriteError> {
 
 /// Replaces the folder `out` with exactly `files`.
 pub fn replace_dir(files: &[OutputFile], out: &Path) -> Result<(), WriteError> {
-    let mut seen = std::collections::HashSet::new();
+    let staging = Staging::new(out)?;
     for file in files {
-        check_path(&file.path)?;
-        if !seen.insert(file.path.as_str()) {
-            return Err(WriteError::Collision(file.path.clone()));
-        }
+        staging.put(file)?;
     }
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".to_string());
-    std::fs::create_dir_all(&parent).map_err(io(&parent))?;
-    let staging = parent.join(format!(".{name}.gloss-staging-{}", std::process::id()));
-    let old = parent.join(format!(".{name}.gloss-old-{}", std::process::id()));
-    if staging.exists() {
-        std::fs::remove_dir_all(&staging).map_err(io(&staging))?;
-    }
-    std::fs::create_dir(&staging).map_err(io(&staging))?;
-
-    if let Err(e) = write_all(files, &staging) {
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(e);
-    }
-
-    if out.exists() {
-        if old.exists() {
-            std::fs::remove_dir_all(&old).map_err(io(&old))?;
-        }
-        if let Err(e) = std::fs::rename(out, &old) {
-            let _ = std::fs::remove_dir_all(&staging);
-            return Err(io(out)(e));
-        }
-        if let Err(e) = std::fs::rename(&staging, out) {
-            // Put the previous output back so the site is never left without one.
-            let _ = std::fs::rename(&old, out);
-            let _ = std::fs::remove_dir_all(&staging);
-            return Err(io(out)(e));
-        }
-        std::fs::remove_dir_all(&old).map_err(io(&old))?;
-    } else {
-        std::fs::rename(&staging, out).map_err(io(out))?;
-    }
-    Ok(())
+    staging.commit()
 }
 
-fn write_all(files: &[OutputFile], dir: &Path) -> Result<(), WriteError> {
-    let mut dirs: Vec<PathBuf> = files
-        .iter()
-        .filter_map(|f| Path::new(&f.path).parent().map(|p| dir.join(p)))
-        .collect();
-    dirs.sort();
-    dirs.dedup();
-    for d in &dirs {
-        std::fs::create_dir_all(d).map_err(io(d))?;
+/// A staging folder beside the output folder. Files are written into it as they are rendered
+/// (from several threads); `commit` swaps it in for the output folder. Dropped without a
+/// commit, it removes itself and the output folder stays as it was.
+pub struct Staging {
+    out: PathBuf,
+    dir: PathBuf,
+    old: PathBuf,
+    paths: Mutex<FxHashSet<String>>,
+    dirs: Mutex<FxHashSet<PathBuf>>,
+    committed: bool,
+}
+
+impl Staging {
+    pub fn new(out: &Path) -> Result<Staging, WriteError> {
+        let parent = match out.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let name = out
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".to_string());
+        std::fs::create_dir_all(&parent).map_err(io(&parent))?;
+        let dir = parent.join(format!(".{name}.gloss-staging-{}", std::process::id()));
+        let old = parent.join(format!(".{name}.gloss-old-{}", std::process::id()));
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir).map_err(io(&dir))?;
+        }
+        std::fs::create_dir(&dir).map_err(io(&dir))?;
+        Ok(Staging {
+            out: out.to_path_buf(),
+            dir,
+            old,
+            paths: Mutex::default(),
+            dirs: Mutex::default(),
+            committed: false,
+        })
     }
-    files.par_iter().try_for_each(|file| {
-        let path = dir.join(&file.path);
+
+    /// Writes one file into the staging folder, refusing unsafe paths and duplicates.
+    pub fn put(&self, file: &OutputFile) -> Result<(), WriteError> {
+        check_path(&file.path)?;
+        if !lock(&self.paths).insert(file.path.clone()) {
+            return Err(WriteError::Collision(file.path.clone()));
+        }
+        let path = self.dir.join(&file.path);
+        if let Some(parent) = path.parent()
+            && !lock(&self.dirs).contains(parent)
+        {
+            std::fs::create_dir_all(parent).map_err(io(parent))?;
+            lock(&self.dirs).insert(parent.to_path_buf());
+        }
         std::fs::write(&path, &file.bytes).map_err(io(&path))
-    })
+    }
+
+    /// Puts the staged site in place of the output folder.
+    pub fn commit(mut self) -> Result<(), WriteError> {
+        let (out, dir, old) = (&self.out, &self.dir, &self.old);
+        if out.exists() {
+            if old.exists() {
+                std::fs::remove_dir_all(old).map_err(io(old))?;
+            }
+            std::fs::rename(out, old).map_err(io(out))?;
+            if let Err(e) = std::fs::rename(dir, out) {
+                // Put the previous output back so the site is never left without one.
+                let _ = std::fs::rename(old, out);
+                return Err(io(out)(e));
+            }
+            self.committed = true;
+            std::fs::remove_dir_all(old).map_err(io(old))?;
+        } else {
+            std::fs::rename(dir, out).map_err(io(out))?;
+            self.committed = true;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+impl render::Sink for Staging {
+    fn put(&self, file: OutputFile) -> Result<(), render::SinkError> {
+        Staging::put(self, &file).map_err(|e| render::SinkError(Box::new(e)))
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // A panic while holding the lock leaves only a set of names; it is still usable.
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 #[cfg(test)]

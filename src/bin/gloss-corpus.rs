@@ -353,7 +353,7 @@ fn main() {
 
     write(
         &out.join("zola/config.toml"),
-        "base_url = \"https://example.org\"\ntitle = \"Archive\"\ncompile_sass = false\nbuild_search_index = false\n\n[markdown]\nhighlight_code = true\nsmart_punctuation = true\n",
+        "base_url = \"https://example.org\"\ntitle = \"Archive\"\ncompile_sass = false\nbuild_search_index = false\n\n[markdown]\nsmart_punctuation = true\n",
     );
     write(
         &out.join("zola/content/articles/_index.md"),

@@ -47,7 +47,7 @@ pub fn script_json(value: &serde_json::Value) -> String {
 
 /// `<`, `>` and `&` as JSON escapes: the JSON means the same, and no `</script>` or `<!--`
 /// can end the element early.
-fn script_safe(json: &str) -> String {
+pub fn script_safe(json: &str) -> String {
     json.replace('<', "\\u003c")
         .replace('>', "\\u003e")
         .replace('&', "\\u0026")

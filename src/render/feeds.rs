@@ -1,6 +1,7 @@
 //! atom.xml, sitemap.xml and robots.txt, written directly: their formats are fixed, so there
 //! is nothing for a template to vary.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
 use super::OutputFile;
@@ -8,14 +9,14 @@ use super::escape::escape_xml;
 use crate::site::Site;
 
 /// The site's Atom feed: every published article, newest first, with full content.
-pub fn atom(site: &Site, bodies: &[String]) -> OutputFile {
+pub fn atom(site: &Site, bodies: &BTreeMap<usize, String>) -> OutputFile {
     let all: Vec<usize> = (0..site.articles.len()).collect();
     let xml = atom_feed(site, bodies, &all, &site.config.title, "atom.xml", "");
     OutputFile::new("atom.xml", xml)
 }
 
 /// One feed per tag, at `tags/<slug>/atom.xml`.
-pub fn tag_feeds(site: &Site, bodies: &[String]) -> Vec<OutputFile> {
+pub fn tag_feeds(site: &Site, bodies: &BTreeMap<usize, String>) -> Vec<OutputFile> {
     site.tags
         .iter()
         .map(|(slug, tag)| {
@@ -39,20 +40,14 @@ pub fn tag_feeds(site: &Site, bodies: &[String]) -> Vec<OutputFile> {
 /// entry's URL through `xml:base`.
 fn atom_feed(
     site: &Site,
-    bodies: &[String],
+    bodies: &BTreeMap<usize, String>,
     articles: &[usize],
     title: &str,
     self_path: &str,
     page: &str,
 ) -> String {
     let base = &site.config.base_url;
-    // Articles come newest first; a feed carries the newest `feed_limit`.
-    let entries: Vec<usize> = articles
-        .iter()
-        .copied()
-        .filter(|&i| !site.articles[i].draft)
-        .take(site.config.feed_limit)
-        .collect();
+    let entries = entries(site, articles);
     let updated = entries
         .iter()
         .map(|&i| site.articles[i].modified)
@@ -125,12 +120,33 @@ fn atom_feed(
             x,
             "    <content type=\"html\" xml:base=\"{}\">{}</content>",
             escape_xml(&url),
-            escape_xml(&bodies[i])
+            escape_xml(&bodies[&i])
         );
         x.push_str("  </entry>\n");
     }
     x.push_str("</feed>\n");
     x
+}
+
+/// The articles a feed of `articles` carries: the newest `feed_limit` published ones (articles
+/// come newest first).
+fn entries(site: &Site, articles: &[usize]) -> Vec<usize> {
+    articles
+        .iter()
+        .copied()
+        .filter(|&i| !site.articles[i].draft)
+        .take(site.config.feed_limit)
+        .collect()
+}
+
+/// Every article some feed carries, so that only their bodies are rendered for the feeds.
+pub fn feed_articles(site: &Site) -> BTreeSet<usize> {
+    let all: Vec<usize> = (0..site.articles.len()).collect();
+    let mut out: BTreeSet<usize> = entries(site, &all).into_iter().collect();
+    for tag in site.tags.values() {
+        out.extend(entries(site, &tag.articles));
+    }
+    out
 }
 
 /// A Google News sitemap: articles published within two days of the newest one.

@@ -6,6 +6,7 @@
 //! from `base_url`. The 404 page is served at any depth, so its links use the base path.
 
 mod assets;
+mod context;
 pub mod escape;
 mod feeds;
 pub mod markdown;
@@ -39,13 +40,70 @@ impl OutputFile {
     }
 }
 
-/// Renders every page of the site. Template problems come back as diagnostics.
-pub fn render(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let templates = Templates::new(theme).map_err(|d| vec![d])?;
+/// Where rendered files go. `build` streams them into the write stage's staging folder as they
+/// are made, so a large site is never held in memory whole; `check` only counts them.
+pub trait Sink: Sync {
+    fn put(&self, file: OutputFile) -> Result<(), SinkError>;
+}
+
+/// A sink that could not take a file (a disk error, an unsafe path).
+#[derive(Debug, thiserror::Error)]
+#[error(transparent)]
+pub struct SinkError(pub Box<dyn std::error::Error + Send + Sync>);
+
+/// Keeps every file, for tests and tools that want the output in memory.
+#[derive(Default)]
+pub struct Memory(pub std::sync::Mutex<Vec<OutputFile>>);
+
+impl Sink for Memory {
+    fn put(&self, file: OutputFile) -> Result<(), SinkError> {
+        self.0
+            .lock()
+            .expect("no thread panics while holding this lock")
+            .push(file);
+        Ok(())
+    }
+}
+
+/// Counts files and drops them: `gloss check` renders everything and writes nothing.
+#[derive(Default)]
+pub struct Discard;
+
+impl Sink for Discard {
+    fn put(&self, _: OutputFile) -> Result<(), SinkError> {
+        Ok(())
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    /// Template problems, each once.
+    #[error("templates failed")]
+    Templates(Vec<Diagnostic>),
+    #[error(transparent)]
+    Sink(#[from] SinkError),
+}
+
+/// What a render produced.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Stats {
+    pub files: usize,
+    pub pages: usize,
+    pub bytes: usize,
+}
+
+/// Renders every page of the site into `sink`. Template problems come back as diagnostics; a
+/// render that fails has still given some files to the sink, which must then be thrown away.
+pub fn render(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<Stats, RenderError> {
+    use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+    let templates = Templates::new(theme).map_err(|d| RenderError::Templates(vec![d]))?;
     let mut static_files = theme.static_files.clone();
     if !static_files.contains_key("highlight.css") {
-        let css = markdown::highlight_css(&site.config.highlight_theme)
-            .map_err(|m| vec![Diagnostic::error("gloss::config", m).in_file("site.toml")])?;
+        let css = markdown::highlight_css(&site.config.highlight_theme).map_err(|m| {
+            RenderError::Templates(vec![
+                Diagnostic::error("gloss::config", m).in_file("site.toml"),
+            ])
+        })?;
         static_files.insert("highlight.css".to_string(), css.into_bytes());
     }
     let asset_paths = assets::asset_paths(&static_files);
@@ -53,6 +111,26 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, Vec<Diagnos
         site,
         templates: &templates,
         assets: &asset_paths,
+    };
+
+    let (files, pages, bytes) = (
+        AtomicUsize::new(0),
+        AtomicUsize::new(0),
+        AtomicUsize::new(0),
+    );
+    let emit = |file: OutputFile| -> Result<(), SinkError> {
+        files.fetch_add(1, Relaxed);
+        bytes.fetch_add(file.bytes.len(), Relaxed);
+        if file.path.ends_with(".html") {
+            pages.fetch_add(1, Relaxed);
+        }
+        if site.config.precompress {
+            for compressed in assets::precompress(std::slice::from_ref(&file)) {
+                files.fetch_add(1, Relaxed);
+                sink.put(compressed)?;
+            }
+        }
+        sink.put(file)
     };
 
     let mut jobs: Vec<Job> = Vec::new();
@@ -68,52 +146,61 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, Vec<Diagnos
     jobs.extend((0..site.pages.len()).map(Job::Page));
     jobs.push(Job::NotFound);
 
-    // Article bodies are rendered once, for both the page and the feed.
-    let bodies: Vec<String> = site
-        .articles
+    let failures: Vec<RenderError> = jobs
         .par_iter()
-        .map(|a| markdown::to_html(&a.body, site, ARTICLE_ROOT))
+        .filter_map(|job| match r.render(job) {
+            Ok(file) => emit(file).err().map(RenderError::Sink),
+            Err(d) => Some(RenderError::Templates(vec![d])),
+        })
         .collect();
-
-    let results: Vec<Result<OutputFile, Diagnostic>> =
-        jobs.par_iter().map(|job| r.render(job, &bodies)).collect();
-    let mut files = Vec::with_capacity(results.len() + 8);
-    let mut errors = Vec::new();
-    for result in results {
-        match result {
-            Ok(file) => files.push(file),
-            Err(d) => {
-                // One broken template fails every page that uses it; report it once.
-                if !errors
-                    .iter()
-                    .any(|e: &Diagnostic| e.to_string() == d.to_string())
-                {
-                    errors.push(d);
+    let mut errors: Vec<Diagnostic> = Vec::new();
+    for failure in failures {
+        match failure {
+            RenderError::Sink(e) => return Err(RenderError::Sink(e)),
+            RenderError::Templates(list) => {
+                for d in list {
+                    // One broken template fails every page that uses it; report it once.
+                    if !errors.iter().any(|e| e.to_string() == d.to_string()) {
+                        errors.push(d);
+                    }
                 }
             }
         }
     }
     if !errors.is_empty() {
-        return Err(errors);
+        return Err(RenderError::Templates(errors));
     }
 
-    files.push(feeds::atom(site, &bodies));
-    files.extend(feeds::tag_feeds(site, &bodies));
-    files.push(feeds::news_sitemap(site));
-    files.push(feeds::sitemap(site, &sitemap_entries(site)));
-    files.push(feeds::robots(site));
+    // Feeds carry only the newest articles: render just those bodies, once each.
+    let in_feeds: std::collections::BTreeSet<usize> = feeds::feed_articles(site);
+    let bodies: std::collections::BTreeMap<usize, String> = in_feeds
+        .into_par_iter()
+        .map(|i| {
+            (
+                i,
+                markdown::to_html(&site.articles[i].body, site, ARTICLE_ROOT),
+            )
+        })
+        .collect();
+    emit(feeds::atom(site, &bodies))?;
+    for feed in feeds::tag_feeds(site, &bodies) {
+        emit(feed)?;
+    }
+    emit(feeds::news_sitemap(site))?;
+    emit(feeds::sitemap(site, &sitemap_entries(site)))?;
+    emit(feeds::robots(site))?;
     // Plain names too, for links written by hand in content or custom templates.
     for (name, bytes) in &static_files {
-        files.push(OutputFile::new(format!("static/{name}"), bytes.clone()));
+        emit(OutputFile::new(format!("static/{name}"), bytes.clone()))?;
         if let Some(path) = asset_paths.get(name) {
-            files.push(OutputFile::new(path.clone(), bytes.clone()));
+            emit(OutputFile::new(path.clone(), bytes.clone()))?;
         }
     }
-    if site.config.precompress {
-        let compressed = assets::precompress(&files);
-        files.extend(compressed);
-    }
-    Ok(files)
+    Ok(Stats {
+        files: files.into_inner(),
+        pages: pages.into_inner(),
+        bytes: bytes.into_inner(),
+    })
 }
 
 /// From an article or entity page (`articles/x/`) back to the site root.
@@ -146,7 +233,7 @@ fn root_for(path: &str) -> String {
 }
 
 impl Renderer<'_> {
-    fn render(&self, job: &Job, bodies: &[String]) -> Result<OutputFile, Diagnostic> {
+    fn render(&self, job: &Job) -> Result<OutputFile, Diagnostic> {
         let site = self.site;
         match *job {
             Job::Index => {
@@ -156,7 +243,7 @@ impl Renderer<'_> {
                     &site.config.title,
                     Some(&site.config.description),
                 );
-                let list: Vec<Value> = site
+                let list: Vec<context::Summary> = site
                     .articles
                     .iter()
                     .take(site.config.front_page_limit)
@@ -170,7 +257,8 @@ impl Renderer<'_> {
                 let path = format!("articles/{}/", article.slug);
                 let mut ctx =
                     self.context(&path, "article", &article.title, article.dek.as_deref());
-                ctx.insert("article", &self.article(article, &bodies[i]));
+                let body = markdown::to_html(&article.body, site, ARTICLE_ROOT);
+                ctx.insert("article", &self.article(article, &body));
                 let docs = std::iter::once(&article.body).chain(&article.background);
                 ctx.insert("preview_data", &self.preview_data(docs, ARTICLE_ROOT));
                 ctx.insert(
@@ -188,18 +276,24 @@ impl Renderer<'_> {
                     .clone()
                     .unwrap_or_else(|| format!("{} in the explainers", entity.name));
                 let mut ctx = self.context(&path, "entity", &entity.name, Some(&description));
-                ctx.insert("entity", &json!({
-                    "id": entity.id,
-                    "name": entity.name,
-                    "kind": entity.kind.as_str(),
-                    "kind_label": kind_label(entity.kind, false),
-                    "role": entity.role,
-                    "aliases": entity.aliases,
-                    "description_html": entity.description.as_ref().map(|d| markdown::to_html(d, site, &root)),
-                    "wikidata": entity.wikidata,
-                    "wikidata_url": entity.wikidata.as_deref().map(seo::wikidata_url),
-                }));
-                let mentions: Vec<Value> = entity
+                ctx.insert(
+                    "entity",
+                    &context::EntityCtx {
+                        id: &entity.id,
+                        name: &entity.name,
+                        kind: entity.kind.as_str(),
+                        kind_label: kind_label(entity.kind, false),
+                        role: entity.role.as_deref(),
+                        aliases: &entity.aliases,
+                        description_html: entity
+                            .description
+                            .as_ref()
+                            .map(|d| markdown::to_html(d, site, &root)),
+                        wikidata: entity.wikidata.as_deref(),
+                        wikidata_url: entity.wikidata.as_deref().map(seo::wikidata_url),
+                    },
+                );
+                let mentions: Vec<context::MentionCtx> = entity
                     .mentions
                     .iter()
                     .map(|m| {
@@ -209,17 +303,17 @@ impl Renderer<'_> {
                             .as_deref()
                             .map(|id| format!("#{id}"))
                             .unwrap_or_default();
-                        json!({
-                            "title": a.title,
-                            "url": format!("{root}articles/{}/{anchor}", a.slug),
-                            "date_iso": a.date.iso(),
-                            "date_long": a.date.long(),
-                            "sentence": m.sentence,
-                        })
+                        context::MentionCtx {
+                            title: &a.title,
+                            url: format!("{root}articles/{}/{anchor}", a.slug),
+                            date_iso: a.date.iso(),
+                            date_long: a.date.long(),
+                            sentence: &m.sentence,
+                        }
                     })
                     .collect();
                 ctx.insert("mentions", &mentions);
-                let related: Vec<Value> = entity
+                let related: Vec<context::EntityLink> = entity
                     .related
                     .iter()
                     .filter_map(|id| site.entity(id))
@@ -252,14 +346,8 @@ impl Renderer<'_> {
                             return None;
                         }
                         list.sort_by_cached_key(|e| (e.name.to_lowercase(), e.id.clone()));
-                        let entities: Vec<Value> = list
-                            .iter()
-                            .map(|e| {
-                                let mut v = self.entity_link(e, &root);
-                                v["count"] = json!(e.mentions.len());
-                                v
-                            })
-                            .collect();
+                        let entities: Vec<context::EntityLink> =
+                            list.iter().map(|e| self.entity_link(e, &root)).collect();
                         Some(json!({"kind": kind.as_str(), "label": kind_label(kind, true), "entities": entities}))
                     })
                     .collect();
@@ -408,7 +496,7 @@ impl Renderer<'_> {
                         "feed_url": site.config.base_url.join(&format!("tags/{slug}/atom.xml")),
                     }),
                 );
-                let list: Vec<Value> = tag
+                let list: Vec<context::Summary> = tag
                     .articles
                     .iter()
                     .map(|&i| self.article_summary(&site.articles[i], &root))
@@ -467,47 +555,46 @@ impl Renderer<'_> {
         let mut ctx = Context::new();
         ctx.insert(
             "site",
-            &json!({
-                "title": config.title,
-                "description": config.description,
-                "language": config.language,
-                "base_url": config.base_url.as_str(),
-                "publisher": config.publisher,
-            }),
+            &context::SiteCtx {
+                title: &config.title,
+                description: &config.description,
+                language: &config.language,
+                base_url: config.base_url.as_str(),
+                publisher: &config.publisher,
+            },
         );
         ctx.insert("root", root);
         ctx.insert(
             "page",
-            &json!({
-                "title": title,
-                "description": description.filter(|d| !d.is_empty()),
-                "canonical": config.base_url.join(path),
-                "kind": kind,
-                "path": path,
-            }),
+            &context::PageCtx {
+                title,
+                description: description.filter(|d| !d.is_empty()),
+                canonical: Some(config.base_url.join(path)),
+                kind,
+                path,
+            },
         );
-        let asset = |name: &str| {
-            let path = self
-                .assets
-                .get(name)
-                .cloned()
-                .unwrap_or_else(|| format!("static/{name}"));
-            format!("{root}{path}")
+        let asset = |name: &str| match self.assets.get(name) {
+            Some(path) => format!("{root}{path}"),
+            None => format!("{root}static/{name}"),
         };
         ctx.insert(
             "assets",
-            &json!({
-                "style": asset("style.css"),
-                "highlight": asset("highlight.css"),
-                "script": asset("gloss.js"),
-                "icon": asset("favicon.svg"),
-            }),
+            &context::Assets {
+                style: asset("style.css"),
+                highlight: asset("highlight.css"),
+                script: asset("gloss.js"),
+                icon: asset("favicon.svg"),
+            },
         );
         ctx.insert("feed_url", &config.base_url.join("atom.xml"));
-        let footer: Vec<Value> = site
+        let footer: Vec<context::Link> = site
             .pages
             .iter()
-            .map(|p| json!({"title": p.title, "url": format!("{root}{}/", p.slug)}))
+            .map(|p| context::Link {
+                title: &p.title,
+                url: format!("{root}{}/", p.slug),
+            })
             .collect();
         ctx.insert("footer_pages", &footer);
         ctx.insert("json_ld", &Value::Null);
@@ -530,8 +617,8 @@ impl Renderer<'_> {
         if refs.is_empty() {
             return None;
         }
-        let mut entities = serde_json::Map::new();
-        let mut terms = serde_json::Map::new();
+        let mut entities = std::collections::BTreeMap::new();
+        let mut terms = std::collections::BTreeMap::new();
         for r in refs {
             match r {
                 crate::site::Ref::Entity(id) => {
@@ -541,99 +628,147 @@ impl Renderer<'_> {
                             .clone()
                             .or_else(|| e.description.as_ref().map(crate::resolve::plain_text));
                         entities.insert(
-                            id.clone(),
-                            json!({
-                                "kind": kind_label(e.kind, false),
-                                "name": e.name,
-                                "text": text,
-                                "url": format!("{root}entities/{id}/"),
-                                "more": format!("More on {}", e.name),
-                            }),
+                            id.as_str(),
+                            context::Preview {
+                                kind: kind_label(e.kind, false),
+                                name: &e.name,
+                                text,
+                                url: format!("{root}entities/{id}/"),
+                                more: format!("More on {}", e.name),
+                            },
                         );
                     }
                 }
                 crate::site::Ref::Term(id) => {
                     if let Some(t) = site.terms.get(id) {
                         terms.insert(
-                            id.clone(),
-                            json!({
-                                "kind": "Glossary",
-                                "name": t.term,
-                                "text": t.definition_text,
-                                "url": format!("{root}glossary/#{id}"),
-                                "more": "In the glossary",
-                            }),
+                            id.as_str(),
+                            context::Preview {
+                                kind: "Glossary",
+                                name: &t.term,
+                                text: Some(t.definition_text.clone()),
+                                url: format!("{root}glossary/#{id}"),
+                                more: "In the glossary".to_string(),
+                            },
                         );
                     }
                 }
             }
         }
-        Some(escape::script_json(
-            &json!({"entities": entities, "terms": terms}),
-        ))
+        #[derive(serde::Serialize)]
+        struct Data<'a> {
+            entities: std::collections::BTreeMap<&'a str, context::Preview<'a>>,
+            terms: std::collections::BTreeMap<&'a str, context::Preview<'a>>,
+        }
+        let json =
+            serde_json::to_string(&Data { entities, terms }).expect("plain data always serializes");
+        Some(escape::script_safe(&json))
     }
 
-    fn article_summary(&self, a: &Article, root: &str) -> Value {
-        json!({
-            "title": a.title,
-            "url": format!("{root}articles/{}/", a.slug),
-            "dek": a.dek,
-            "section": a.section,
-            "draft": a.draft,
-            "date_iso": a.date.iso(),
-            "date_long": a.date.long(),
-            "key_points": a.key_points.iter().map(|k| json!({"text": k.text})).collect::<Vec<_>>(),
-        })
+    fn article_summary<'s>(&self, a: &'s Article, root: &str) -> context::Summary<'s> {
+        context::Summary {
+            title: &a.title,
+            url: format!("{root}articles/{}/", a.slug),
+            dek: a.dek.as_deref(),
+            section: a.section.as_deref(),
+            draft: a.draft,
+            date_iso: a.date.iso(),
+            date_long: a.date.long(),
+            key_points: a
+                .key_points
+                .iter()
+                .map(|k| context::Text { text: &k.text })
+                .collect(),
+        }
     }
 
-    fn entity_link(&self, e: &Entity, root: &str) -> Value {
-        json!({
-            "id": e.id,
-            "name": e.name,
-            "kind": e.kind.as_str(),
-            "role": e.role,
-            "url": format!("{root}entities/{}/", e.id),
-        })
+    fn entity_link<'s>(&self, e: &'s Entity, root: &str) -> context::EntityLink<'s> {
+        context::EntityLink {
+            id: &e.id,
+            name: &e.name,
+            kind: e.kind.as_str(),
+            role: e.role.as_deref(),
+            url: format!("{root}entities/{}/", e.id),
+            count: e.mentions.len(),
+        }
     }
 
-    fn article(&self, a: &Article, body_html: &str) -> Value {
+    fn article<'s>(&'s self, a: &'s Article, body_html: &'s str) -> context::ArticleCtx<'s> {
         let site = self.site;
         let root = ARTICLE_ROOT;
-        let dated = |d: &Date| (d.iso(), d.long());
-        let mut people: Vec<&String> = a.mentions.iter().collect();
-        people.extend(a.about.iter().filter(|id| !a.mentions.contains(id)));
-        json!({
-            "slug": a.slug,
-            "title": a.title,
-            "dek": a.dek,
-            "draft": a.draft,
-            "section": a.section,
-            "authors": a.authors,
-            "date_iso": dated(&a.date).0,
-            "date_long": dated(&a.date).1,
-            "updated_iso": a.updated.map(|d| d.iso()),
-            "updated_long": a.updated.map(|d| d.long()),
-            "published": a.date.rfc3339(),
-            "modified": a.modified.rfc3339(),
-            "tags": a.tags.iter().map(|(slug, name)| json!({"name": name, "url": format!("{root}tags/{slug}/")})).collect::<Vec<_>>(),
-            "key_points": a.key_points.iter().map(|k| json!({
-                "text": k.text,
-                "target": k.target,
-                "href": k.target.as_ref().map(|t| format!("#{t}")),
-            })).collect::<Vec<_>>(),
-            "background_html": a.background.as_ref().map(|d| markdown::to_html(d, site, root)),
-            "body_html": body_html,
-            "timeline": a.timeline.iter().map(|e| json!({"date_iso": e.date.iso(), "date_long": e.date.long(), "text": e.text})).collect::<Vec<_>>(),
-            "people": people.iter().filter_map(|id| site.entity(id)).map(|e| self.entity_link(e, root)).collect::<Vec<_>>(),
-            "terms": a.terms.iter().filter_map(|id| site.terms.get(id)).map(|t| json!({
-                "id": t.id,
-                "term": t.term,
-                "definition": t.definition_text,
-                "url": format!("{root}glossary/#{}", t.id),
-            })).collect::<Vec<_>>(),
-            "sources": a.sources.iter().map(|s| json!({"name": s.name, "url": s.url})).collect::<Vec<_>>(),
-            "corrections": a.corrections.iter().map(|c| json!({"date_iso": c.date.iso(), "date_long": c.date.long(), "text": c.text})).collect::<Vec<_>>(),
-        })
+        let people = a
+            .mentions
+            .iter()
+            .chain(a.about.iter().filter(|id| !a.mentions.contains(id)))
+            .filter_map(|id| site.entity(id))
+            .map(|e| self.entity_link(e, root))
+            .collect();
+        context::ArticleCtx {
+            slug: &a.slug,
+            title: &a.title,
+            dek: a.dek.as_deref(),
+            draft: a.draft,
+            section: a.section.as_deref(),
+            authors: &a.authors,
+            date_iso: a.date.iso(),
+            date_long: a.date.long(),
+            updated_iso: a.updated.map(|d| d.iso()),
+            updated_long: a.updated.map(|d| d.long()),
+            published: a.date.rfc3339(),
+            modified: a.modified.rfc3339(),
+            tags: a
+                .tags
+                .iter()
+                .map(|(slug, name)| context::TagLink {
+                    name,
+                    url: format!("{root}tags/{slug}/"),
+                })
+                .collect(),
+            key_points: a
+                .key_points
+                .iter()
+                .map(|k| context::KeyPoint {
+                    text: &k.text,
+                    target: k.target.as_deref(),
+                    href: k.target.as_ref().map(|t| format!("#{t}")),
+                })
+                .collect(),
+            background_html: a
+                .background
+                .as_ref()
+                .map(|d| markdown::to_html(d, site, root)),
+            body_html,
+            timeline: a
+                .timeline
+                .iter()
+                .map(|e| context::Dated::new(e.date, &e.text))
+                .collect(),
+            people,
+            terms: a
+                .terms
+                .iter()
+                .filter_map(|id| site.terms.get(id))
+                .map(|t| context::TermRef {
+                    id: &t.id,
+                    term: &t.term,
+                    definition: &t.definition_text,
+                    url: format!("{root}glossary/#{}", t.id),
+                })
+                .collect(),
+            sources: a
+                .sources
+                .iter()
+                .map(|s| context::Source {
+                    name: &s.name,
+                    url: s.url.as_deref(),
+                })
+                .collect(),
+            corrections: a
+                .corrections
+                .iter()
+                .map(|c| context::Dated::new(c.date, &c.text))
+                .collect(),
+        }
     }
 }
 

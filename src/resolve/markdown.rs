@@ -481,62 +481,66 @@ impl<'a> EvidenceIndex<'a> {
     }
 }
 
-/// The sentence of `text` around byte `offset`.
+/// The sentence of `text` around byte `offset`. Scans outwards from the offset only, since it
+/// runs for the first mention of every name in every article.
 pub fn sentence_around(text: &str, offset: usize) -> String {
-    let offset = offset.min(text.len());
-    let boundaries = sentence_boundaries(text);
-    let start = boundaries
-        .iter()
-        .copied()
-        .rfind(|&b| b <= offset)
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let start = text[..offset]
+        .char_indices()
+        .rev()
+        .map(|(i, _)| i)
+        .chain(std::iter::once(offset).filter(|&o| o < text.len()))
+        .find(|&i| i <= offset && starts_sentence(text, i))
         .unwrap_or(0);
-    let end = boundaries
-        .iter()
-        .copied()
-        .find(|&b| b > offset)
+    let start = if starts_sentence(text, offset) {
+        offset
+    } else {
+        start
+    };
+    let end = text[offset..]
+        .char_indices()
+        .skip(1)
+        .map(|(i, _)| offset + i)
+        .find(|&i| starts_sentence(text, i))
         .unwrap_or(text.len());
     text[start..end].trim().to_string()
 }
 
-/// Byte offsets where sentences start: after `.`, `!` or `?` (and closing quotes) followed by
-/// a space and a capital, digit or opening quote, unless the period ends an initial ("U.S.").
-fn sentence_boundaries(text: &str) -> Vec<usize> {
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let mut out = Vec::new();
-    for i in 0..chars.len() {
-        let (_, c) = chars[i];
-        if !matches!(c, '.' | '!' | '?') {
-            continue;
-        }
-        if c == '.' && i >= 1 {
-            let prev = chars[i - 1].1;
-            let before_prev = if i >= 2 { Some(chars[i - 2].1) } else { None };
-            let initial = prev.is_uppercase() && before_prev.is_none_or(|b| !b.is_alphanumeric());
-            if initial {
-                continue;
-            }
-        }
-        let mut j = i + 1;
-        while j < chars.len() && matches!(chars[j].1, '"' | '\'' | '”' | '’' | ')') {
-            j += 1;
-        }
-        if j >= chars.len() || !chars[j].1.is_whitespace() {
-            continue;
-        }
-        while j < chars.len() && chars[j].1.is_whitespace() {
-            j += 1;
-        }
-        if j < chars.len() {
-            let next = chars[j].1;
-            if next.is_uppercase()
-                || next.is_ascii_digit()
-                || matches!(next, '"' | '“' | '‘' | '\'')
-            {
-                out.push(chars[j].0);
-            }
-        }
+/// Whether a sentence starts at byte `i`: a capital, digit or opening quote, after white space
+/// that follows `.`, `!` or `?` (and closing quotes), unless the period ends an initial ("U.S.").
+fn starts_sentence(text: &str, i: usize) -> bool {
+    let Some(c) = text[i..].chars().next() else {
+        return false;
+    };
+    if !(c.is_uppercase() || c.is_ascii_digit() || matches!(c, '"' | '“' | '‘' | '\'')) {
+        return false;
     }
-    out
+    let mut before = text[..i].chars().rev().peekable();
+    let mut spaces = 0;
+    while before.next_if(|c| c.is_whitespace()).is_some() {
+        spaces += 1;
+    }
+    if spaces == 0 {
+        return false;
+    }
+    while before
+        .next_if(|c| matches!(c, '"' | '\'' | '”' | '’' | ')'))
+        .is_some()
+    {}
+    match before.next() {
+        Some('!' | '?') => true,
+        Some('.') => {
+            let prev = before.next();
+            let before_prev = before.next();
+            let initial = prev.is_some_and(char::is_uppercase)
+                && before_prev.is_none_or(|b| !b.is_alphanumeric());
+            !initial
+        }
+        _ => false,
+    }
 }
 
 #[cfg(test)]

@@ -116,13 +116,14 @@ pub fn resolve(config: Config, loaded: Loaded, diags: &mut Diagnostics) -> Site 
         })
         .collect();
 
-    // Backlinks, in article order (newest first).
-    for (index, (article, firsts)) in resolved.iter().enumerate() {
+    // Backlinks, in article order (newest first). First mentions are moved, not copied.
+    let (articles, firsts): (Vec<Article>, Vec<Vec<FirstMention>>) = resolved.into_iter().unzip();
+    for (index, (article, firsts)) in articles.iter().zip(firsts).enumerate() {
         for first in firsts {
             let mention = Mention {
                 article: index,
-                sentence: first.sentence.clone(),
-                anchor: first.anchor.clone(),
+                sentence: first.sentence,
+                anchor: first.anchor,
             };
             match &first.target {
                 Ref::Entity(id) => {
@@ -149,7 +150,6 @@ pub fn resolve(config: Config, loaded: Loaded, diags: &mut Diagnostics) -> Site 
             }
         }
     }
-    let articles: Vec<Article> = resolved.into_iter().map(|(a, _)| a).collect();
     relate(&articles, &mut entities);
     warn_unused(&entities, &terms, &locations, diags);
 
@@ -687,46 +687,70 @@ fn truncate_words(text: &str, max: usize) -> String {
     format!("{}…", text[..cut].trim_end_matches([',', ';', ':']))
 }
 
-/// Related entities: those mentioned in the same articles, most shared articles first. Counts
-/// pairs by entity index (not by id string): at 10,000 articles this is millions of increments.
+/// Related entities: those mentioned in the same articles, most shared articles first.
+///
+/// For each entity, walks the articles that mention it and counts the other entities in them in
+/// one dense array reused across entities: at 10,000 articles that is millions of increments, and
+/// a dense array keeps them in cache where per-entity hash maps did not.
 fn relate(articles: &[Article], entities: &mut BTreeMap<String, Entity>) {
     let index: FxHashMap<&str, u32> = entities
         .keys()
         .enumerate()
         .map(|(i, id)| (id.as_str(), i as u32))
         .collect();
-    let mut together: Vec<FxHashMap<u32, u32>> = vec![FxHashMap::default(); entities.len()];
-    let mut ids: Vec<u32> = Vec::new();
-    for article in articles {
-        ids.clear();
-        ids.extend(
-            article
+    let in_article: Vec<Vec<u32>> = articles
+        .iter()
+        .map(|a| {
+            let mut ids: Vec<u32> = a
                 .mentions
                 .iter()
-                .chain(&article.about)
-                .filter_map(|id| index.get(id.as_str()).copied()),
-        );
-        ids.sort_unstable();
-        ids.dedup();
-        for &a in &ids {
-            let counts = &mut together[a as usize];
-            for &b in &ids {
-                if a != b {
-                    *counts.entry(b).or_default() += 1;
+                .chain(&a.about)
+                .filter_map(|id| index.get(id.as_str()).copied())
+                .collect();
+            ids.sort_unstable();
+            ids.dedup();
+            ids
+        })
+        .collect();
+    let names: Vec<&str> = entities.keys().map(String::as_str).collect();
+    let mentioned_in: Vec<Vec<usize>> = entities
+        .values()
+        .map(|e| e.mentions.iter().map(|m| m.article).collect())
+        .collect();
+    let related: Vec<Vec<String>> = (0..names.len())
+        .into_par_iter()
+        .map_init(
+            || (vec![0u32; names.len()], Vec::new()),
+            |(counts, touched), a| {
+                for &article in &mentioned_in[a] {
+                    for &b in &in_article[article] {
+                        if b as usize != a {
+                            if counts[b as usize] == 0 {
+                                touched.push(b);
+                            }
+                            counts[b as usize] += 1;
+                        }
+                    }
                 }
-            }
-        }
-    }
-    let names: Vec<String> = entities.keys().cloned().collect();
-    for (entity, counts) in entities.values_mut().zip(together) {
-        let mut counts: Vec<(u32, u32)> = counts.into_iter().collect();
-        // Most shared first; ties by id (indexes follow id order).
-        counts.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        entity.related = counts
-            .into_iter()
-            .take(12)
-            .map(|(i, _)| names[i as usize].clone())
-            .collect();
+                // Most shared first; ties by id (indexes follow id order).
+                touched.sort_unstable_by(|&x, &y| {
+                    counts[y as usize].cmp(&counts[x as usize]).then(x.cmp(&y))
+                });
+                let top = touched
+                    .iter()
+                    .take(12)
+                    .map(|&b| names[b as usize].to_string())
+                    .collect();
+                for &b in touched.iter() {
+                    counts[b as usize] = 0;
+                }
+                touched.clear();
+                top
+            },
+        )
+        .collect();
+    for (entity, list) in entities.values_mut().zip(related) {
+        entity.related = list;
     }
 }
 

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Builds the same synthetic archive with gloss, Hugo and Zola, alternating runs, and prints a
+# Markdown table of median wall time, peak RSS and the gloss/peer ratio.
+#
+#   bench/compare.sh [N ...]          default: 1000 10000
+#   RUNS=5 bench/compare.sh 10000     more runs per tool (default 3)
+#   WORK=/some/dir bench/compare.sh   where corpora and output go (default: tmpfs)
+#
+# Hugo is Debian's package (installed if missing). Zola is used when `zola` is on PATH, or
+# unpacked from ../shared/bin/ when that is beside the repository. Output goes to tmpfs by
+# default: writing to disk costs every tool 2-4x more, so compare like with like.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+RUNS=${RUNS:-3}
+WORK=${WORK:-/dev/shm/gloss-bench}
+SIZES=("$@")
+[ ${#SIZES[@]} -gt 0 ] || SIZES=(1000 10000)
+
+cargo build --release --locked --features corpus -q
+GLOSS=$ROOT/target/release/gloss
+command -v hugo >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hugo >/dev/null; }
+[ -x /usr/bin/time ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null; }
+ZOLA=$(command -v zola || true)
+if [ -z "$ZOLA" ] && ls ../shared/bin/zola-*-x86_64-linux.xz >/dev/null 2>&1; then
+  mkdir -p target/bench
+  ZOLA=$ROOT/target/bench/zola
+  [ -x "$ZOLA" ] || { xz -dc ../shared/bin/zola-*-x86_64-linux.xz > "$ZOLA"; chmod +x "$ZOLA"; }
+fi
+
+# run TOOL CORPUS OUT -> "seconds kilobytes"
+run() {
+  local tool=$1 c=$2 out=$3
+  rm -rf "$out"
+  case $tool in
+    gloss) /usr/bin/time -f "%e %M" -o "$WORK/time" "$GLOSS" build --root "$c/gloss" -o "$out" >/dev/null 2>&1 ;;
+    hugo)  /usr/bin/time -f "%e %M" -o "$WORK/time" hugo --quiet --source "$c/hugo" --destination "$out" >/dev/null 2>&1 ;;
+    zola)  /usr/bin/time -f "%e %M" -o "$WORK/time" "$ZOLA" --root "$c/zola" build --output-dir "$out" --force >/dev/null 2>&1 ;;
+  esac
+  cat "$WORK/time"
+}
+
+median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+
+mkdir -p "$WORK"
+tools=(gloss hugo)
+[ -n "$ZOLA" ] && tools+=(zola)
+echo "| articles | tool | median wall (s) | peak RSS (MB) | gloss / tool |"
+echo "|---:|---|---:|---:|---:|"
+for n in "${SIZES[@]}"; do
+  c="$WORK/corpus-$n"
+  [ -d "$c/gloss" ] || "$ROOT/target/release/gloss-corpus" "$n" "$c" 2>/dev/null
+  declare -A times=() rss=()
+  for _ in $(seq "$RUNS"); do
+    for tool in "${tools[@]}"; do
+      read -r secs kb < <(run "$tool" "$c" "$WORK/out-$tool")
+      times[$tool]+="$secs "
+      rss[$tool]+="$kb "
+    done
+  done
+  g=$(tr ' ' '\n' <<< "${times[gloss]}" | grep . | median)
+  for tool in "${tools[@]}"; do
+    t=$(tr ' ' '\n' <<< "${times[$tool]}" | grep . | median)
+    m=$(tr ' ' '\n' <<< "${rss[$tool]}" | grep . | sort -n | tail -1)
+    ratio=$(awk -v g="$g" -v t="$t" 'BEGIN { printf "%.2f", g / t }')
+    printf "| %s | %s | %s | %d | %s |\n" "$n" "$tool" "$t" $((m / 1024)) "$ratio"
+  done
+  unset times rss
+done
+echo
+echo "$(nproc) cores, $(free -g | awk '/Mem:/ { print $2 }') GB, $(date -u +%Y-%m-%d); output on $(df --output=fstype "$WORK" | tail -1); $RUNS runs each, alternating."

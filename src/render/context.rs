@@ -1,0 +1,170 @@
+//! What templates see, as typed structs that borrow from the `Site`.
+//!
+//! Pages that exist once (glossary, timeline) build their data with `json!`; the pages that
+//! exist by the thousand (articles, entities) and the part every page shares use these
+//! structs, which serialize straight into Tera's values without an intermediate JSON tree.
+
+use serde::Serialize;
+
+use crate::content::Date;
+
+#[derive(Serialize)]
+pub struct SiteCtx<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub language: &'a str,
+    pub base_url: &'a str,
+    pub publisher: &'a str,
+}
+
+#[derive(Serialize)]
+pub struct PageCtx<'a> {
+    pub title: &'a str,
+    pub description: Option<&'a str>,
+    pub canonical: Option<String>,
+    pub kind: &'a str,
+    pub path: &'a str,
+}
+
+#[derive(Serialize)]
+pub struct Assets {
+    pub style: String,
+    pub highlight: String,
+    pub script: String,
+    pub icon: String,
+}
+
+#[derive(Serialize)]
+pub struct Link<'a> {
+    pub title: &'a str,
+    pub url: String,
+}
+
+#[derive(Serialize)]
+pub struct TagLink<'a> {
+    pub name: &'a str,
+    pub url: String,
+}
+
+#[derive(Serialize)]
+pub struct EntityLink<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub kind: &'static str,
+    pub role: Option<&'a str>,
+    pub url: String,
+    pub count: usize,
+}
+
+#[derive(Serialize)]
+pub struct Dated<'a> {
+    pub date_iso: String,
+    pub date_long: String,
+    pub text: &'a str,
+}
+
+impl<'a> Dated<'a> {
+    pub fn new(date: Date, text: &'a str) -> Dated<'a> {
+        Dated {
+            date_iso: date.iso(),
+            date_long: date.long(),
+            text,
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct KeyPoint<'a> {
+    pub text: &'a str,
+    pub target: Option<&'a str>,
+    pub href: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct TermRef<'a> {
+    pub id: &'a str,
+    pub term: &'a str,
+    pub definition: &'a str,
+    pub url: String,
+}
+
+#[derive(Serialize)]
+pub struct Source<'a> {
+    pub name: &'a str,
+    pub url: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+pub struct Text<'a> {
+    pub text: &'a str,
+}
+
+#[derive(Serialize)]
+pub struct ArticleCtx<'a> {
+    pub slug: &'a str,
+    pub title: &'a str,
+    pub dek: Option<&'a str>,
+    pub draft: bool,
+    pub section: Option<&'a str>,
+    pub authors: &'a [String],
+    pub date_iso: String,
+    pub date_long: String,
+    pub updated_iso: Option<String>,
+    pub updated_long: Option<String>,
+    pub published: String,
+    pub modified: String,
+    pub tags: Vec<TagLink<'a>>,
+    pub key_points: Vec<KeyPoint<'a>>,
+    pub background_html: Option<String>,
+    pub body_html: &'a str,
+    pub timeline: Vec<Dated<'a>>,
+    pub people: Vec<EntityLink<'a>>,
+    pub terms: Vec<TermRef<'a>>,
+    pub sources: Vec<Source<'a>>,
+    pub corrections: Vec<Dated<'a>>,
+}
+
+/// An article in a list (front page, tag page).
+#[derive(Serialize)]
+pub struct Summary<'a> {
+    pub title: &'a str,
+    pub url: String,
+    pub dek: Option<&'a str>,
+    pub section: Option<&'a str>,
+    pub draft: bool,
+    pub date_iso: String,
+    pub date_long: String,
+    pub key_points: Vec<Text<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct EntityCtx<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub kind: &'static str,
+    pub kind_label: &'static str,
+    pub role: Option<&'a str>,
+    pub aliases: &'a [String],
+    pub description_html: Option<String>,
+    pub wikidata: Option<&'a str>,
+    pub wikidata_url: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct MentionCtx<'a> {
+    pub title: &'a str,
+    pub url: String,
+    pub date_iso: String,
+    pub date_long: String,
+    pub sentence: &'a str,
+}
+
+/// What a preview card shows.
+#[derive(Serialize)]
+pub struct Preview<'a> {
+    pub kind: &'static str,
+    pub name: &'a str,
+    pub text: Option<String>,
+    pub url: String,
+    pub more: String,
+}
