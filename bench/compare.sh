@@ -28,16 +28,20 @@ if [ -z "$ZOLA" ] && ls ../shared/bin/zola-*-x86_64-linux.xz >/dev/null 2>&1; th
   [ -x "$ZOLA" ] || { xz -dc ../shared/bin/zola-*-x86_64-linux.xz > "$ZOLA"; chmod +x "$ZOLA"; }
 fi
 
-# run TOOL CORPUS OUT -> "seconds kilobytes"
+# run TOOL CORPUS OUT -> "seconds kilobytes"; fails if the tool fails or writes no article.
 run() {
-  local tool=$1 c=$2 out=$3
+  local tool=$1 c=$2 out=$3 page
   rm -rf "$out"
   case $tool in
-    gloss) /usr/bin/time -f "%e %M" -o "$WORK/time" "$GLOSS" build --root "$c/gloss" -o "$out" >/dev/null 2>&1 ;;
-    hugo)  /usr/bin/time -f "%e %M" -o "$WORK/time" hugo --quiet --source "$c/hugo" --destination "$out" >/dev/null 2>&1 ;;
-    zola)  /usr/bin/time -f "%e %M" -o "$WORK/time" "$ZOLA" --root "$c/zola" build --output-dir "$out" --force >/dev/null 2>&1 ;;
-  esac
-  cat "$WORK/time"
+    gloss) page=articles/explainer-000000/index.html
+           /usr/bin/time -f "%e %M" -o "$WORK/time" "$GLOSS" build --root "$c/gloss" -o "$out" >"$WORK/log" 2>&1 ;;
+    hugo)  page=posts/explainer-000000/index.html
+           /usr/bin/time -f "%e %M" -o "$WORK/time" hugo --quiet --source "$c/hugo" --destination "$out" >"$WORK/log" 2>&1 ;;
+    zola)  page=articles/explainer-000000/index.html
+           /usr/bin/time -f "%e %M" -o "$WORK/time" "$ZOLA" --root "$c/zola" build --output-dir "$out" --force >"$WORK/log" 2>&1 ;;
+  esac || { echo "$tool failed:" >&2; cat "$WORK/log" >&2; return 1; }
+  [ -f "$out/$page" ] || { echo "$tool wrote no $page" >&2; return 1; }
+  tail -1 "$WORK/time"
 }
 
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
@@ -53,7 +57,8 @@ for n in "${SIZES[@]}"; do
   declare -A times=() rss=()
   for _ in $(seq "$RUNS"); do
     for tool in "${tools[@]}"; do
-      read -r secs kb < <(run "$tool" "$c" "$WORK/out-$tool")
+      result=$(run "$tool" "$c" "$WORK/out-$tool")
+      read -r secs kb <<< "$result"
       times[$tool]+="$secs "
       rss[$tool]+="$kb "
     done

@@ -55,5 +55,8 @@ check "sitemaps are well-formed XML" xmllint --noout "$SITE/sitemap.xml" "$SITE/
 check "sitemaps use their namespaces" test "$(xmllint --xpath 'count(/*[local-name()="urlset" and namespace-uri()="http://www.sitemaps.org/schemas/sitemap/0.9"]/*[local-name()="url"])' "$SITE/sitemap.xml")" -gt 10
 check "xmllint flags a broken sitemap" expect_fail xmllint --noout tests/fixtures/bad/sitemap.xml
 
+# Performance is measured by bench/compare.sh, never by a timed test: here it only has to run.
+check "benchmark script runs on a tiny corpus" env RUNS=1 WORK="$PWD/target/bench-tiny" bench/compare.sh 30
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

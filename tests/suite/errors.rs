@@ -209,3 +209,24 @@ fn warnings_do_not_fail_the_build() {
         run.stderr()
     );
 }
+
+#[test]
+fn a_build_failing_while_rendering_keeps_the_previous_output() {
+    // Pages are written into a staging folder as they render; a template error part-way must
+    // leave the old site in place and no staging folder behind.
+    let t = SiteTest::new();
+    t.article("a", "title: Good\ndate: 2025-11-25", "x\n");
+    t.build();
+    let before = t.read("articles/a/index.html");
+    t.file("templates/entity.html", "{{ nope.nope }}");
+    t.file("content/entities.yaml", "e:\n  name: E\n  kind: person\n");
+    let run = t.gloss(&["build"]);
+    assert_eq!(run.code(), Some(1), "{}", run.stderr());
+    assert_eq!(t.read("articles/a/index.html"), before);
+    let leftovers: Vec<_> = std::fs::read_dir(t.root())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("gloss-staging") || n.contains("gloss-old"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
