@@ -47,6 +47,9 @@ pub enum Command {
         /// The folder to create; it must be new or empty.
         dir: PathBuf,
     },
+    /// Turn an agency wire story (plain text) into a draft article with key points, evidence,
+    /// dateline and source filled in.
+    Import(ImportArgs),
     /// Start a new article: content/articles/<slug>.md, dated today, as a draft.
     New {
         /// The article's title; the file name is made from it.
@@ -86,4 +89,28 @@ pub struct BuildArgs {
     /// Print how long each phase took (load, resolve, links, render, write).
     #[arg(long)]
     pub timings: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The wire story: UTF-8 plain text, any line endings.
+    pub file: PathBuf,
+    /// The article's slug [default: from the slug line or the headline].
+    #[arg(long)]
+    pub slug: Option<String>,
+    /// The title, when the story has no headline line.
+    #[arg(long)]
+    pub title: Option<String>,
+    /// The story's date (YYYY-MM-DD), when the dateline has none or lacks the year [default: today].
+    #[arg(long)]
+    pub date: Option<String>,
+    /// Keep the text verbatim in <slug>.md and write the annotations to <slug>.yaml beside it.
+    #[arg(long)]
+    pub sidecar: bool,
+    /// Also print YAML stubs for names that are not in content/entities.yaml yet.
+    #[arg(long)]
+    pub suggest_entities: bool,
+    /// The site's root folder.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
 }

@@ -54,6 +54,9 @@ struct RawConfig {
     /// Also write `.gz` and `.br` siblings of text files, for hosts that serve them as they are.
     #[serde(default)]
     precompress: bool,
+    /// Minify HTML (and the CSS and JS inside it); needs gloss built with `--features minify`.
+    #[serde(default)]
+    minify: bool,
     /// How many of the newest articles each feed carries.
     #[serde(default = "default_feed_limit")]
     feed_limit: usize,
@@ -91,6 +94,7 @@ pub struct Config {
     pub front_page_limit: usize,
     pub precompress: bool,
     pub feed_limit: usize,
+    pub minify: bool,
     pub drafts: bool,
 }
 
@@ -213,6 +217,17 @@ pub fn parse(
         );
         return None;
     }
+    if raw.minify && !cfg!(feature = "minify") {
+        let at = file.text.find("minify").unwrap_or(0);
+        diags.push(
+            Diagnostic::error("gloss::config", "this gloss was built without minification")
+                .at(Location::new(file, at..at + "minify".len()))
+                .help(
+                    "install it with `cargo install --features minify`, or remove `minify = true`",
+                ),
+        );
+        return None;
+    }
     Some(Config {
         root: root.to_path_buf(),
         publisher: raw.publisher.unwrap_or_else(|| raw.title.clone()),
@@ -226,6 +241,7 @@ pub fn parse(
         front_page_limit: raw.front_page_limit.max(1),
         precompress: raw.precompress,
         feed_limit: raw.feed_limit.max(1),
+        minify: raw.minify,
         drafts: overrides.drafts,
     })
 }

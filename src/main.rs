@@ -90,6 +90,7 @@ fn run(command: Command, out: Output) -> Result<(), u8> {
                 Err(e) => Err(report_error(e, out)),
             }
         }
+        Command::Import(args) => import(args, out),
         Command::Init { dir } => match gloss::scaffold::init(&dir) {
             Ok(files) => {
                 println!(
@@ -157,6 +158,60 @@ fn print_diagnostics(list: &[Diagnostic], out: Output) {
             println!("{}", diagnostics::to_json(d));
         } else {
             eprint!("{}", diagnostics::render_human(d, out.color));
+        }
+    }
+}
+
+fn import(args: cli::ImportArgs, out: Output) -> Result<(), u8> {
+    let date = match args.date.as_deref().map(gloss::content::Date::parse) {
+        Some(Ok(d)) => Some(d),
+        Some(Err(e)) => {
+            eprintln!("error: --date: {e}");
+            return Err(2);
+        }
+        None => None,
+    };
+    let options = gloss::import::ImportOptions {
+        root: args.root,
+        file: args.file,
+        slug: args.slug,
+        title: args.title,
+        date,
+        sidecar: args.sidecar,
+    };
+    let mut suggestions = Vec::new();
+    match gloss::import::import(&options, &mut suggestions) {
+        Ok((story, imported)) => {
+            print_diagnostics(&imported.warnings, out);
+            println!(
+                "created {} (a draft: review it, then set `draft: false`)",
+                imported.article.display()
+            );
+            if let Some(sidecar) = &imported.sidecar {
+                println!("annotations in {}", sidecar.display());
+            }
+            if !imported.suggestions.is_empty() {
+                println!(
+                    "names not in content/entities.yaml yet: {}",
+                    imported.suggestions.join(", ")
+                );
+            }
+            if args.suggest_entities {
+                print!(
+                    "{}",
+                    gloss::import::entity_stubs(&story, &imported.suggestions)
+                );
+            }
+            Ok(())
+        }
+        Err(gloss::import::ImportError::Input(list)) => {
+            print_diagnostics(&list, out);
+            eprintln!("error: the wire story could not be imported; nothing was written");
+            Err(1)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            Err(2)
         }
     }
 }

@@ -108,7 +108,7 @@ Write the explainer here. Link people and terms with `[a name](entity:some-id)` 
 }
 
 /// Escapes a string for a double-quoted YAML scalar.
-fn yaml_escape(s: &str) -> String {
+pub(crate) fn yaml_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

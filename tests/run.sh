@@ -43,6 +43,15 @@ trap stop_nginx EXIT
 
 VNU=tests/node_modules/vnu-jar/build/dist/vnu.jar
 check "vnu: every page of the sample site is valid HTML" java -jar "$VNU" --skip-non-html --errors-only "$SITE"
+# minify = true needs the `minify` cargo feature: test it, and that minified pages stay valid.
+check "minify feature" cargo test --locked --features minify --test suite minify
+minified_site() {
+  rm -rf target/min-site && mkdir -p target/min-site &&
+    cp -r content target/min-site/ && { cat site.toml; echo 'minify = true'; } > target/min-site/site.toml &&
+    target/debug/gloss build --root target/min-site -o "$PWD/target/min-site-public" >/dev/null &&
+    java -jar "$VNU" --skip-non-html --errors-only target/min-site-public
+}
+check "vnu: minified pages are valid HTML" minified_site
 check "vnu: flags the deliberately invalid page" expect_fail java -jar "$VNU" --errors-only tests/fixtures/bad/invalid.html
 check "browser: reader experience, axe" env BASE_URL="$BASE" node --test tests/browser/
 

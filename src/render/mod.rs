@@ -118,7 +118,10 @@ pub fn render(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<Stats, Rend
         AtomicUsize::new(0),
         AtomicUsize::new(0),
     );
-    let emit = |file: OutputFile| -> Result<(), SinkError> {
+    let emit = |mut file: OutputFile| -> Result<(), SinkError> {
+        if site.config.minify && file.path.ends_with(".html") {
+            file.bytes = assets::minify_html(&file.bytes);
+        }
         files.fetch_add(1, Relaxed);
         bytes.fetch_add(file.bytes.len(), Relaxed);
         if file.path.ends_with(".html") {

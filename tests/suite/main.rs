@@ -18,5 +18,6 @@ mod build;
 mod commands;
 mod errors;
 mod fuzz;
+mod import;
 mod pages;
 mod site_test;

@@ -277,3 +277,45 @@ fn publishing_extras() {
         ["summary"]
     );
 }
+
+#[test]
+fn minify_needs_the_feature_or_shrinks_pages() {
+    let t = two_articles();
+    t.build();
+    let plain = t.read("articles/second/index.html");
+    t.file(
+        "site.toml",
+        format!("{}minify = true\n", crate::site_test::SITE_TOML),
+    );
+    let run = t.gloss(&["build"]);
+    if cfg!(feature = "minify") {
+        assert!(run.ok(), "{}", run.stderr());
+        let small = t.read("articles/second/index.html");
+        assert!(
+            small.len() < plain.len(),
+            "{} >= {}",
+            small.len(),
+            plain.len()
+        );
+        let page = t.html("articles/second/index.html");
+        assert_eq!(page.texts("h1"), ["Second"]);
+        let json = page
+            .one("script[type=\"application/ld+json\"]")
+            .inner_html();
+        let v: serde_json::Value =
+            serde_json::from_str(&json).expect("JSON-LD survives minification");
+        assert_eq!(v["headline"], "Second");
+    } else {
+        assert_eq!(run.code(), Some(1));
+        assert!(
+            run.stderr().contains("built without minification"),
+            "{}",
+            run.stderr()
+        );
+        assert_eq!(
+            t.read("articles/second/index.html"),
+            plain,
+            "nothing written"
+        );
+    }
+}
