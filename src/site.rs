@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use pulldown_cmark::Event;
+use std::sync::Arc;
 
 use crate::config::Config;
 use crate::content::{Date, EntityKind};
@@ -25,30 +25,29 @@ pub struct Site {
     pub tags: BTreeMap<String, Tag>,
 }
 
-/// Parsed Markdown with gloss's own references marked, ready to turn into HTML.
+/// A Markdown text and what resolve decided about it. Render parses the source again and
+/// replays the decisions: holding a parsed event tree per article cost most of a large build's
+/// memory, and pulldown-cmark parses faster than those trees could be built and kept.
 #[derive(Debug, Clone, Default)]
 pub struct Doc {
-    pub nodes: Vec<Node>,
+    pub source: Arc<str>,
+    /// Paragraphs and list items get `p-N` ids (article bodies).
+    pub anchors: bool,
+    /// Names auto-linked, in text order.
+    pub links: Vec<AutoLink>,
+    /// Every entity and term the text links to, explicitly or automatically, in order of first
+    /// use.
+    pub refs: Vec<Ref>,
 }
 
-#[derive(Debug, Clone)]
-pub enum Node {
-    /// A pulldown-cmark event, passed through as it is.
-    Md(Event<'static>),
-    /// The start of a paragraph or list item that carries an id (key points link to it).
-    AnchoredStart {
-        block: Block,
-        id: String,
-    },
-    /// Start of a link to an entity or a term, explicit or added by auto-linking.
-    RefStart(Ref),
-    RefEnd,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Block {
-    Paragraph,
-    Item,
+/// An auto-link: bytes `start..end` of the `run`-th run of text (consecutive text events
+/// merged, counted from the start of the document) link to `target`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AutoLink {
+    pub run: u32,
+    pub start: u32,
+    pub end: u32,
+    pub target: Ref,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -135,6 +134,8 @@ pub struct Entity {
     pub aliases: Vec<String>,
     pub role: Option<String>,
     pub description: Option<Doc>,
+    /// The description without markup, for preview cards.
+    pub description_text: Option<String>,
     pub wikidata: Option<String>,
     /// One per article that mentions it, in article order.
     pub mentions: Vec<Mention>,

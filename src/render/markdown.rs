@@ -3,12 +3,13 @@
 
 use std::sync::LazyLock;
 
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, Parser, Tag, TagEnd};
 use syntect::html::{ClassStyle, ClassedHTMLGenerator};
 use syntect::parsing::SyntaxSet;
 
 use super::escape::{escape_attr, escape_html};
-use crate::site::{Block, Doc, Node, Ref, Site};
+use crate::resolve::markdown::{HeadingIds, options};
+use crate::site::{Doc, Ref, Site};
 
 /// Class names of highlighted code carry this prefix, so they cannot clash with the theme's.
 pub const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
@@ -17,12 +18,77 @@ static SYNTAXES: LazyLock<SyntaxSet> = LazyLock::new(SyntaxSet::load_defaults_ne
 
 /// Renders `doc` for a page whose links to the site root start with `root` (`../../` on an
 /// article page), so the HTML works under any base URL and sub-path.
+///
+/// The source is parsed again and resolve's decisions replayed: paragraph and heading ids come
+/// from the same counters in the same order, auto-links from the recorded text runs.
 pub fn to_html(doc: &Doc, site: &Site, root: &str) -> String {
-    let mut events: Vec<Event> = Vec::with_capacity(doc.nodes.len());
+    let mut parser = Parser::new_ext(&doc.source, options()).peekable();
+    let mut events: Vec<Event> = Vec::with_capacity(doc.source.len() / 24);
+    let mut links = doc.links.iter().peekable();
+    let mut run: u32 = 0;
+    let mut blocks = 0usize;
+    let mut heading_ids = HeadingIds::default();
+    // (index of the heading's start event, its text so far), for headings without an id.
+    let mut heading: Option<(usize, String)> = None;
     let mut code: Option<(String, String)> = None; // (language, text)
-    for node in &doc.nodes {
-        match node {
-            Node::Md(Event::Start(Tag::CodeBlock(kind))) => {
+    // Per open link: Some(true) an entity/term link, Some(false) one to an unknown id (its
+    // text stays, the link goes), None an ordinary link.
+    let mut open_links: Vec<Option<bool>> = Vec::new();
+    while let Some(event) = parser.next() {
+        match event {
+            Event::Text(first) => {
+                let mut text = first;
+                while let Some(Event::Text(_)) = parser.peek() {
+                    let Some(Event::Text(more)) = parser.next() else {
+                        break;
+                    };
+                    text = CowStr::from(format!("{text}{more}"));
+                }
+                if let Some((_, h)) = &mut heading {
+                    h.push_str(&text);
+                }
+                if let Some((_, buf)) = &mut code {
+                    buf.push_str(&text);
+                } else {
+                    let mut last = 0;
+                    while let Some(link) = links.next_if(|l| l.run == run) {
+                        let (start, end) = (link.start as usize, link.end as usize);
+                        if start < last
+                            || end > text.len()
+                            || !text.is_char_boundary(start)
+                            || !text.is_char_boundary(end)
+                        {
+                            continue; // cannot happen for the source resolve saw; stay safe
+                        }
+                        if start > last {
+                            events.push(Event::Text(CowStr::from(text[last..start].to_string())));
+                        }
+                        events.push(Event::InlineHtml(ref_open(&link.target, site, root).into()));
+                        events.push(Event::Text(CowStr::from(text[start..end].to_string())));
+                        events.push(Event::InlineHtml("</a>".into()));
+                        last = end;
+                    }
+                    if last == 0 {
+                        events.push(Event::Text(text));
+                    } else if last < text.len() {
+                        events.push(Event::Text(CowStr::from(text[last..].to_string())));
+                    }
+                }
+                run += 1;
+            }
+            Event::Code(c) => {
+                if let Some((_, h)) = &mut heading {
+                    h.push_str(&c);
+                }
+                events.push(Event::Code(c));
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if let Some((_, h)) = &mut heading {
+                    h.push(' ');
+                }
+                events.push(event);
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match kind {
                     CodeBlockKind::Fenced(info) => {
                         info.split([' ', ',']).next().unwrap_or("").to_string()
@@ -31,83 +97,113 @@ pub fn to_html(doc: &Doc, site: &Site, root: &str) -> String {
                 };
                 code = Some((lang, String::new()));
             }
-            Node::Md(Event::Text(text)) if code.is_some() => {
-                if let Some((_, buf)) = &mut code {
-                    buf.push_str(text);
-                }
-            }
-            Node::Md(Event::End(TagEnd::CodeBlock)) => {
+            Event::End(TagEnd::CodeBlock) => {
                 if let Some((lang, text)) = code.take() {
                     events.push(Event::Html(highlight(&lang, &text).into()));
                 }
             }
-            Node::Md(Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
+            Event::Start(Tag::Paragraph) if doc.anchors => {
+                blocks += 1;
+                events.push(Event::Html(format!("<p id=\"p-{blocks}\">").into()));
+            }
+            Event::Start(Tag::Item) if doc.anchors => {
+                blocks += 1;
+                events.push(Event::Html(format!("<li id=\"p-{blocks}\">").into()));
+            }
+            Event::Start(Tag::Heading {
+                level,
                 id,
-            })) => {
-                events.push(Event::Start(Tag::Link {
-                    link_type: *link_type,
-                    dest_url: rebase(dest_url, root),
-                    title: title.clone(),
-                    id: id.clone(),
+                classes,
+                attrs,
+            }) => {
+                if id.is_none() {
+                    heading = Some((events.len(), String::new()));
+                }
+                events.push(Event::Start(Tag::Heading {
+                    level,
+                    id,
+                    classes,
+                    attrs,
                 }));
             }
-            Node::Md(Event::Start(Tag::Image {
+            Event::End(TagEnd::Heading(level)) => {
+                if let Some((at, text)) = heading.take() {
+                    let id = heading_ids.next(&text);
+                    if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[at] {
+                        *slot = Some(CowStr::from(id));
+                    }
+                }
+                events.push(Event::End(TagEnd::Heading(level)));
+            }
+            Event::Start(Tag::Link {
                 link_type,
                 dest_url,
                 title,
                 id,
-            })) => {
+            }) => match gloss_ref(&dest_url, site) {
+                Some(target) => {
+                    open_links.push(Some(true));
+                    events.push(Event::InlineHtml(ref_open(&target, site, root).into()));
+                }
+                None if dest_url.starts_with("entity:") || dest_url.starts_with("term:") => {
+                    open_links.push(Some(false));
+                }
+                None => {
+                    open_links.push(None);
+                    events.push(Event::Start(Tag::Link {
+                        link_type,
+                        dest_url: rebase(&dest_url, root),
+                        title,
+                        id,
+                    }));
+                }
+            },
+            Event::End(TagEnd::Link) => match open_links.pop() {
+                Some(Some(true)) => events.push(Event::InlineHtml("</a>".into())),
+                Some(Some(false)) => {}
+                _ => events.push(Event::End(TagEnd::Link)),
+            },
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 events.push(Event::Start(Tag::Image {
-                    link_type: *link_type,
-                    dest_url: rebase(dest_url, root),
-                    title: title.clone(),
-                    id: id.clone(),
+                    link_type,
+                    dest_url: rebase(&dest_url, root),
+                    title,
+                    id,
                 }));
             }
-            Node::Md(event) => events.push(borrowed(event)),
-            Node::AnchoredStart { block, id } => {
-                let tag = match block {
-                    Block::Paragraph => "p",
-                    Block::Item => "li",
-                };
-                events.push(Event::Html(format!("<{tag} id=\"{id}\">").into()));
-            }
-            Node::RefStart(target) => {
-                events.push(Event::InlineHtml(ref_open(target, site, root).into()))
-            }
-            Node::RefEnd => events.push(Event::InlineHtml("</a>".into())),
+            other => events.push(other),
         }
     }
-    let mut html = String::with_capacity(events.len() * 16);
+    let mut html = String::with_capacity(doc.source.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     html
 }
 
-/// A view of a stored event that borrows its text instead of copying it.
-fn borrowed<'a>(event: &'a Event<'static>) -> Event<'a> {
-    fn b<'a>(s: &'a CowStr<'static>) -> CowStr<'a> {
-        CowStr::Borrowed(s.as_ref())
-    }
-    match event {
-        Event::Text(s) => Event::Text(b(s)),
-        Event::Code(s) => Event::Code(b(s)),
-        Event::Html(s) => Event::Html(b(s)),
-        Event::InlineHtml(s) => Event::InlineHtml(b(s)),
-        Event::FootnoteReference(s) => Event::FootnoteReference(b(s)),
-        other => other.clone(),
+/// The entity or term an `entity:`/`term:` link names, if it exists.
+fn gloss_ref(dest: &str, site: &Site) -> Option<Ref> {
+    if let Some(id) = dest.strip_prefix("entity:") {
+        let id = id.trim();
+        site.entities
+            .contains_key(id)
+            .then(|| Ref::Entity(id.to_string()))
+    } else if let Some(id) = dest.strip_prefix("term:") {
+        let id = id.trim();
+        site.terms
+            .contains_key(id)
+            .then(|| Ref::Term(id.to_string()))
+    } else {
+        None
     }
 }
 
 /// Adds every entity and term `doc` links to into `refs`.
 pub fn collect_refs<'a>(doc: &'a Doc, refs: &mut std::collections::BTreeSet<&'a Ref>) {
-    for node in &doc.nodes {
-        if let Node::RefStart(r) = node {
-            refs.insert(r);
-        }
-    }
+    refs.extend(&doc.refs);
 }
 
 /// The opening `<a>` of an entity or term reference. A term carries its definition in `title`

@@ -626,10 +626,7 @@ impl Renderer<'_> {
             match r {
                 crate::site::Ref::Entity(id) => {
                     if let Some(e) = site.entity(id) {
-                        let text = e
-                            .role
-                            .clone()
-                            .or_else(|| e.description.as_ref().map(crate::resolve::plain_text));
+                        let text = e.role.clone().or_else(|| e.description_text.clone());
                         entities.insert(
                             id.as_str(),
                             context::Preview {

@@ -7,14 +7,14 @@ use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::Arc;
 
-use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 use super::Known;
 use super::autolink::Linker;
 use crate::config::AutolinkMode;
 use crate::content::front_matter::slugify;
 use crate::diagnostics::{Diagnostic, Location, SourceFile, did_you_mean};
-use crate::site::{Block, Doc, Link, Node, Ref};
+use crate::site::{AutoLink, Doc, Link, Ref};
 
 /// The Markdown extensions gloss turns on everywhere.
 pub fn options() -> Options {
@@ -65,6 +65,8 @@ pub struct Resolved {
     pub links: Vec<Link>,
     /// Every id the text gives an element: headings, anchored blocks, footnotes.
     pub anchors: std::collections::BTreeSet<String>,
+    /// The whole text without markup, blocks separated by spaces.
+    pub plain: String,
 }
 
 enum LinkKind {
@@ -106,20 +108,23 @@ pub fn resolve(
         image_depth: 0,
         html_link_depth: 0,
         heading: None,
-        heading_ids: HashSet::new(),
+        heading_ids: HeadingIds::default(),
+        run: 0,
     };
 
     let mut i = 0;
     while i < events.len() {
         let (event, range) = &events[i];
         if let Event::Text(first) = event {
-            // Smart punctuation splits text into several events; names can span them.
+            // Smart punctuation splits text into several events; names can span them. Render
+            // merges them the same way, so runs are counted alike.
             let mut text = first.to_string();
             while let Some((Event::Text(more), _)) = events.get(i + 1) {
                 text.push_str(more);
                 i += 1;
             }
             w.text(text);
+            w.run += 1;
             i += 1;
             continue;
         }
@@ -129,7 +134,7 @@ pub fn resolve(
                     Some(target) => {
                         w.mention(target.clone(), String::new());
                         w.linked.insert(target.clone());
-                        w.out.doc.nodes.push(Node::RefStart(target));
+                        w.note_ref(&target);
                         w.link_stack.push(LinkKind::Gloss);
                     }
                     None => {
@@ -150,51 +155,29 @@ pub fn resolve(
                 } else {
                     w.link_stack.push(LinkKind::Plain);
                 }
-                w.push(event.clone());
             }
             Event::Start(Tag::FootnoteDefinition(label)) => {
                 w.out.anchors.insert(label.to_string());
-                w.push(event.clone());
             }
-            Event::End(TagEnd::Link) => match w.link_stack.pop() {
-                Some(LinkKind::Gloss) => w.out.doc.nodes.push(Node::RefEnd),
-                Some(LinkKind::Dropped) => {}
-                _ => w.push(event.clone()),
-            },
-            Event::Start(Tag::Paragraph) if settings.anchors => w.open_block(Block::Paragraph),
-            Event::Start(Tag::Item) if settings.anchors => w.open_block(Block::Item),
+            Event::End(TagEnd::Link) => {
+                w.link_stack.pop();
+            }
+            Event::Start(Tag::Paragraph) if settings.anchors => w.open_block(),
+            Event::Start(Tag::Item) if settings.anchors => w.open_block(),
             Event::End(TagEnd::Paragraph | TagEnd::Item) if settings.anchors => {
                 w.block_stack.pop();
-                w.push(event.clone());
+                w.out.plain.push(' ');
             }
-            Event::Start(Tag::Heading { .. }) => {
-                w.heading = Some((w.out.doc.nodes.len(), String::new()));
-                w.push(event.clone());
+            Event::End(TagEnd::Paragraph) => w.out.plain.push(' '),
+            Event::Start(Tag::Heading { id, .. }) => {
+                w.heading = Some((id.as_ref().map(|i| i.to_string()), String::new()));
             }
-            Event::End(TagEnd::Heading(_)) => {
-                w.close_heading();
-                w.push(event.clone());
-            }
-            Event::Start(Tag::CodeBlock(_)) => {
-                w.code_depth += 1;
-                w.push(event.clone());
-            }
-            Event::End(TagEnd::CodeBlock) => {
-                w.code_depth -= 1;
-                w.push(event.clone());
-            }
-            Event::End(TagEnd::Image) => {
-                w.image_depth -= 1;
-                w.push(event.clone());
-            }
-            Event::Code(code) => {
-                w.append_text(code);
-                w.push(event.clone());
-            }
-            Event::SoftBreak | Event::HardBreak => {
-                w.append_text(" ");
-                w.push(event.clone());
-            }
+            Event::End(TagEnd::Heading(_)) => w.close_heading(),
+            Event::Start(Tag::CodeBlock(_)) => w.code_depth += 1,
+            Event::End(TagEnd::CodeBlock) => w.code_depth -= 1,
+            Event::End(TagEnd::Image) => w.image_depth -= 1,
+            Event::Code(code) => w.append_text(code),
+            Event::SoftBreak | Event::HardBreak => w.append_text(" "),
             Event::InlineHtml(html) => {
                 let lower = html.to_ascii_lowercase();
                 if lower.starts_with("<a ") || lower.starts_with("<a>") {
@@ -202,13 +185,42 @@ pub fn resolve(
                 } else if lower.starts_with("</a") {
                     w.html_link_depth = w.html_link_depth.saturating_sub(1);
                 }
-                w.push(event.clone());
             }
-            _ => w.push(event.clone()),
+            _ => {}
         }
         i += 1;
     }
+    w.out.doc.source = Arc::from(src);
+    w.out.doc.anchors = settings.anchors;
     w.out
+}
+
+/// Heading ids: the heading's text as a slug, made unique within the document. Resolve and
+/// render both call this in document order, so they give the same ids.
+#[derive(Debug, Default)]
+pub struct HeadingIds(HashSet<String>);
+
+impl HeadingIds {
+    pub fn next(&mut self, text: &str) -> String {
+        let mut base = slugify(text);
+        if base.is_empty() {
+            base = "section".to_string();
+        }
+        // Paragraph anchors are `p-N`; keep heading ids out of that space.
+        if base
+            .strip_prefix("p-")
+            .is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()))
+        {
+            base.push_str("-h");
+        }
+        let mut id = base.clone();
+        let mut n = 1;
+        while !self.0.insert(id.clone()) {
+            n += 1;
+            id = format!("{base}-{n}");
+        }
+        id
+    }
 }
 
 struct Walker<'s, 'l> {
@@ -222,29 +234,26 @@ struct Walker<'s, 'l> {
     code_depth: usize,
     image_depth: usize,
     html_link_depth: usize,
-    /// (index of the heading's start node, its text so far)
-    heading: Option<(usize, String)>,
-    heading_ids: HashSet<String>,
+    /// (an explicit `{#id}`, the heading's text so far)
+    heading: Option<(Option<String>, String)>,
+    heading_ids: HeadingIds,
+    /// How many runs of text came before the current one.
+    run: u32,
 }
 
 impl Walker<'_, '_> {
-    fn push(&mut self, event: Event) {
-        self.out.doc.nodes.push(Node::Md(event.into_static()));
-    }
-
-    fn open_block(&mut self, block: Block) {
+    fn open_block(&mut self) {
         if let Some(&parent) = self.block_stack.last() {
             self.out.blocks[parent].leaf = false;
         }
         let id = format!("p-{}", self.out.blocks.len() + 1);
         self.out.anchors.insert(id.clone());
         self.out.blocks.push(BlockText {
-            id: id.clone(),
+            id,
             text: String::new(),
             leaf: true,
         });
         self.block_stack.push(self.out.blocks.len() - 1);
-        self.out.doc.nodes.push(Node::AnchoredStart { block, id });
     }
 
     fn append_text(&mut self, text: &str) {
@@ -254,49 +263,25 @@ impl Walker<'_, '_> {
         for &b in &self.block_stack {
             self.out.blocks[b].text.push_str(text);
         }
+        self.out.plain.push_str(text);
     }
 
     fn close_heading(&mut self) {
-        let Some((index, text)) = self.heading.take() else {
+        let Some((explicit, text)) = self.heading.take() else {
             return;
         };
-        let Node::Md(Event::Start(Tag::Heading {
-            level,
-            id,
-            classes,
-            attrs,
-        })) = &self.out.doc.nodes[index]
-        else {
-            return;
+        let id = match explicit {
+            Some(id) => id,
+            None => self.heading_ids.next(&text),
         };
-        if let Some(id) = id {
-            self.out.anchors.insert(id.to_string());
-            return;
+        self.out.anchors.insert(id);
+        self.out.plain.push(' ');
+    }
+
+    fn note_ref(&mut self, target: &Ref) {
+        if !self.out.doc.refs.contains(target) {
+            self.out.doc.refs.push(target.clone());
         }
-        let mut base = slugify(&text);
-        if base.is_empty() {
-            base = "section".to_string();
-        }
-        // Paragraph anchors are `p-N`; keep heading ids out of that space.
-        if base
-            .strip_prefix("p-")
-            .is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()))
-        {
-            base.push_str("-h");
-        }
-        let mut id = base.clone();
-        let mut n = 1;
-        while !self.heading_ids.insert(id.clone()) {
-            n += 1;
-            id = format!("{base}-{n}");
-        }
-        self.out.anchors.insert(id.clone());
-        self.out.doc.nodes[index] = Node::Md(Event::Start(Tag::Heading {
-            level: *level,
-            id: Some(CowStr::from(id)),
-            classes: classes.clone(),
-            attrs: attrs.clone(),
-        }));
     }
 
     /// Records a mention at the current end of the innermost block's text.
@@ -325,12 +310,6 @@ impl Walker<'_, '_> {
             Some(linker) if self.may_autolink() => linker.find(&text),
             _ => Vec::new(),
         };
-        if found.is_empty() {
-            self.append_text(&text);
-            self.push(Event::Text(text.into()));
-            return;
-        }
-        let mut last = 0;
         for f in found {
             let target = f.target.clone();
             self.mention_in(&text, f.start, &target);
@@ -342,18 +321,15 @@ impl Walker<'_, '_> {
                 AutolinkMode::None => false,
             };
             if link {
-                if f.start > last {
-                    self.push(Event::Text(text[last..f.start].to_string().into()));
-                }
-                self.out.doc.nodes.push(Node::RefStart(target.clone()));
-                self.push(Event::Text(text[f.start..f.end].to_string().into()));
-                self.out.doc.nodes.push(Node::RefEnd);
+                self.note_ref(&target);
+                self.out.doc.links.push(AutoLink {
+                    run: self.run,
+                    start: f.start as u32,
+                    end: f.end as u32,
+                    target: target.clone(),
+                });
                 self.linked.insert(target);
-                last = f.end;
             }
-        }
-        if last < text.len() {
-            self.push(Event::Text(text[last..].to_string().into()));
         }
         self.append_text(&text);
     }

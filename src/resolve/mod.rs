@@ -19,8 +19,7 @@ use crate::content::front_matter::{RawEntityRef, locate, slugify};
 use crate::content::{Loaded, RawArticle, RawEntity, RawTerm};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, SourceFile, did_you_mean};
 use crate::site::{
-    Article, Dated, Doc, Entity, KeyPoint, Mention, Node, Page, Ref, Site, SiteEvent, Source, Tag,
-    Term,
+    Article, Dated, Doc, Entity, KeyPoint, Mention, Page, Ref, Site, SiteEvent, Source, Tag, Term,
 };
 use autolink::Linker;
 use markdown::Settings;
@@ -445,7 +444,7 @@ fn resolve_article(
 
     let background = front.background.as_deref().map(|md| {
         let start = locate(meta.yaml(), "background", 0).map_or(0, |r| r.start) + meta.range.start;
-        resolve_fragment(md, &meta.file, start, known, &mut diags)
+        resolve_fragment(md, &meta.file, start, known, &mut diags).0
     });
 
     let mut tags = Vec::new();
@@ -492,10 +491,8 @@ fn resolve_article(
 
     // References in the background box count as mentions too, after those in the body.
     if let Some(doc) = &background {
-        for node in &doc.nodes {
-            if let Node::RefStart(target) = node
-                && !firsts.iter().any(|f| f.target == *target)
-            {
+        for target in &doc.refs {
+            if !firsts.iter().any(|f| f.target == *target) {
                 match target {
                     Ref::Entity(id) => mentions.push(id.clone()),
                     Ref::Term(id) => terms.push(id.clone()),
@@ -580,7 +577,7 @@ fn resolve_fragment(
     from: usize,
     known: &Known,
     diags: &mut Vec<Diagnostic>,
-) -> Doc {
+) -> (Doc, String) {
     let scratch = SourceFile::new(file.path.clone(), md);
     let settings = Settings {
         linker: None,
@@ -597,7 +594,7 @@ fn resolve_fragment(
         }
         diags.push(d);
     }
-    resolved.doc
+    (resolved.doc, one_line(&resolved.plain))
 }
 
 fn build_entity(
@@ -608,10 +605,14 @@ fn build_entity(
     diags: &mut Diagnostics,
 ) -> Entity {
     let mut local = Vec::new();
-    let description = raw
-        .description
-        .as_deref()
-        .map(|md| resolve_fragment(md, &location.file, location.span.start, known, &mut local));
+    let (description, description_text) = match raw.description.as_deref() {
+        Some(md) => {
+            let (doc, text) =
+                resolve_fragment(md, &location.file, location.span.start, known, &mut local);
+            (Some(doc), Some(text))
+        }
+        None => (None, None),
+    };
     diags.extend(local);
     Entity {
         id: id.to_string(),
@@ -620,6 +621,7 @@ fn build_entity(
         aliases: raw.aliases,
         role: raw.role,
         description,
+        description_text,
         wikidata: raw
             .wikidata
             .map(|w| w.trim().to_string())
@@ -637,7 +639,7 @@ fn build_term(
     diags: &mut Diagnostics,
 ) -> Term {
     let mut local = Vec::new();
-    let definition = resolve_fragment(
+    let (definition, definition_text) = resolve_fragment(
         &raw.definition,
         &location.file,
         location.span.start,
@@ -649,30 +651,15 @@ fn build_term(
         id: id.to_string(),
         term: raw.term.trim().to_string(),
         aliases: raw.aliases,
-        definition_text: plain_text(&definition),
+        definition_text,
         definition,
         mentions: Vec::new(),
     }
 }
 
-/// The text of a document without markup, on one line.
-pub fn plain_text(doc: &Doc) -> String {
-    let mut out = String::new();
-    for node in &doc.nodes {
-        match node {
-            Node::Md(pulldown_cmark::Event::Text(t) | pulldown_cmark::Event::Code(t)) => {
-                out.push_str(t)
-            }
-            Node::Md(pulldown_cmark::Event::SoftBreak | pulldown_cmark::Event::HardBreak) => {
-                out.push(' ')
-            }
-            Node::Md(pulldown_cmark::Event::End(pulldown_cmark::TagEnd::Paragraph)) => {
-                out.push(' ')
-            }
-            _ => {}
-        }
-    }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+/// Text on one line, white space collapsed.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn truncate_words(text: &str, max: usize) -> String {
