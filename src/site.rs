@@ -28,9 +28,11 @@ pub struct Site {
 /// A Markdown text and what resolve decided about it. Render parses the source again and
 /// replays the decisions: holding a parsed event tree per article cost most of a large build's
 /// memory, and pulldown-cmark parses faster than those trees could be built and kept.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Doc {
-    pub source: Arc<str>,
+    /// The file the text is in (shared, not copied) and where in it.
+    pub file: Arc<crate::diagnostics::SourceFile>,
+    pub range: std::ops::Range<usize>,
     /// Paragraphs and list items get `p-N` ids (article bodies).
     pub anchors: bool,
     /// Names auto-linked, in text order.
@@ -38,6 +40,25 @@ pub struct Doc {
     /// Every entity and term the text links to, explicitly or automatically, in order of first
     /// use.
     pub refs: Vec<Ref>,
+}
+
+impl Default for Doc {
+    fn default() -> Doc {
+        Doc {
+            file: crate::diagnostics::SourceFile::new("", ""),
+            range: 0..0,
+            anchors: false,
+            links: Vec::new(),
+            refs: Vec::new(),
+        }
+    }
+}
+
+impl Doc {
+    /// The Markdown text.
+    pub fn source(&self) -> &str {
+        &self.file.text[self.range.clone()]
+    }
 }
 
 /// An auto-link: bytes `start..end` of the `run`-th run of text (consecutive text events

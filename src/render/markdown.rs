@@ -22,8 +22,9 @@ static SYNTAXES: LazyLock<SyntaxSet> = LazyLock::new(SyntaxSet::load_defaults_ne
 /// The source is parsed again and resolve's decisions replayed: paragraph and heading ids come
 /// from the same counters in the same order, auto-links from the recorded text runs.
 pub fn to_html(doc: &Doc, site: &Site, root: &str) -> String {
-    let mut parser = Parser::new_ext(&doc.source, options()).peekable();
-    let mut events: Vec<Event> = Vec::with_capacity(doc.source.len() / 24);
+    let source = doc.source();
+    let mut parser = Parser::new_ext(source, options()).peekable();
+    let mut events: Vec<Event> = Vec::with_capacity(source.len() / 24);
     let mut links = doc.links.iter().peekable();
     let mut run: u32 = 0;
     let mut blocks = 0usize;
@@ -179,7 +180,7 @@ pub fn to_html(doc: &Doc, site: &Site, root: &str) -> String {
             other => events.push(other),
         }
     }
-    let mut html = String::with_capacity(doc.source.len() * 3 / 2);
+    let mut html = String::with_capacity(source.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     html
 }

@@ -190,7 +190,8 @@ pub fn resolve(
         }
         i += 1;
     }
-    w.out.doc.source = Arc::from(src);
+    w.out.doc.file = Arc::clone(file);
+    w.out.doc.range = base..base + src.len();
     w.out.doc.anchors = settings.anchors;
     w.out
 }
@@ -403,6 +404,19 @@ pub fn normalize(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut space = false;
     for c in s.chars() {
+        // Most text is ASCII: fold it without the Unicode tables.
+        if c.is_ascii() {
+            if c.is_ascii_whitespace() {
+                space = true;
+            } else {
+                if space && !out.is_empty() {
+                    out.push(' ');
+                }
+                space = false;
+                out.push(c.to_ascii_lowercase());
+            }
+            continue;
+        }
         let c = match c {
             '‘' | '’' | '‛' | '′' => '\'',
             '“' | '”' | '„' | '″' => '"',
