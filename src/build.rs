@@ -78,7 +78,13 @@ impl Timings {
 
 impl std::fmt::Display for Timings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let total: Duration = self.phases.iter().map(|p| p.1).sum();
+        // Auto-linking happens inside resolve (on several threads): shown, not added up.
+        let total: Duration = self
+            .phases
+            .iter()
+            .filter(|p| p.0 != "auto-link")
+            .map(|p| p.1)
+            .sum();
         for (phase, took, what) in &self.phases {
             let share = 100.0 * took.as_secs_f64() / total.as_secs_f64().max(1e-9);
             writeln!(
@@ -115,19 +121,22 @@ pub fn generate(options: &BuildOptions, sink: &dyn render::Sink) -> Result<Rende
             loaded.terms.len()
         ),
     );
-    let site = resolve::resolve(config, loaded, &mut diags);
-    t = timings.record(
-        "resolve",
-        t,
+    let (site, stats) = resolve::resolve_with_stats(config, loaded, &mut diags);
+    let mentions: usize = site
+        .entities
+        .values()
+        .map(|e| e.mentions.len())
+        .sum::<usize>()
+        + site.terms.values().map(|e| e.mentions.len()).sum::<usize>();
+    t = timings.record("resolve", t, format!("{mentions} backlinks"));
+    timings.phases.push((
+        "auto-link",
+        stats.autolink,
         format!(
-            "{} mentions linked or counted",
-            site.entities
-                .values()
-                .map(|e| e.mentions.len())
-                .sum::<usize>()
-                + site.terms.values().map(|e| e.mentions.len()).sum::<usize>()
+            "part of resolve, CPU summed over threads; {} names",
+            stats.names
         ),
-    );
+    ));
     let theme = match theme {
         Ok(theme) => theme,
         Err(errors) => {

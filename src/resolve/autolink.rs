@@ -18,6 +18,8 @@ pub struct Linker {
     /// Every name, for the rare case where the longest name at a position is not a whole word
     /// but a shorter one is ("New York" in "New York Timesx").
     by_name: FxHashMap<String, usize>,
+    /// Time spent in `find`, summed over threads (nanoseconds), for `--timings`.
+    spent: std::sync::atomic::AtomicU64,
 }
 
 /// A name found in a text: byte range and what it refers to.
@@ -69,6 +71,7 @@ impl Linker {
             automaton,
             targets,
             by_name,
+            spent: std::sync::atomic::AtomicU64::new(0),
         }
     }
 
@@ -78,6 +81,29 @@ impl Linker {
         let Some(automaton) = &self.automaton else {
             return Vec::new();
         };
+        let started = std::time::Instant::now();
+        let found = self.search(automaton, text);
+        let spent = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        self.spent
+            .fetch_add(spent, std::sync::atomic::Ordering::Relaxed);
+        found
+    }
+
+    /// CPU time spent finding names so far, summed over threads.
+    pub fn time_spent(&self) -> std::time::Duration {
+        std::time::Duration::from_nanos(self.spent.load(std::sync::atomic::Ordering::Relaxed))
+    }
+
+    /// How many names and aliases the automaton holds.
+    pub fn len(&self) -> usize {
+        self.targets.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.targets.is_empty()
+    }
+
+    fn search<'a>(&'a self, automaton: &AhoCorasick, text: &str) -> Vec<Found<'a>> {
         let mut found = Vec::new();
         let mut at = 0;
         while at < text.len() {

@@ -53,9 +53,27 @@ const RESERVED: &[&str] = &[
     "corrections",
 ];
 
+/// Figures for `gloss build --timings`.
+#[derive(Debug, Default, Clone)]
+pub struct Stats {
+    /// Time spent finding registered names, summed over threads.
+    pub autolink: std::time::Duration,
+    /// Names and aliases searched for.
+    pub names: usize,
+}
+
 /// Cross-references the loaded content. Problems go to `diags`; the returned site is complete
 /// but for the broken parts, so that one build reports every problem at once.
 pub fn resolve(config: Config, loaded: Loaded, diags: &mut Diagnostics) -> Site {
+    resolve_with_stats(config, loaded, diags).0
+}
+
+/// [`resolve`], with the figures `--timings` reports.
+pub fn resolve_with_stats(
+    config: Config,
+    loaded: Loaded,
+    diags: &mut Diagnostics,
+) -> (Site, Stats) {
     let entity_defs = dedupe(
         loaded
             .entities
@@ -180,7 +198,11 @@ pub fn resolve(config: Config, loaded: Loaded, diags: &mut Diagnostics) -> Site 
 
     let pages = resolve_pages(&loaded.pages, &known, diags);
 
-    Site {
+    let stats = Stats {
+        autolink: linker.time_spent(),
+        names: linker.len(),
+    };
+    let site = Site {
         config,
         articles,
         pages,
@@ -188,7 +210,8 @@ pub fn resolve(config: Config, loaded: Loaded, diags: &mut Diagnostics) -> Site 
         terms,
         timeline,
         tags,
-    }
+    };
+    (site, stats)
 }
 
 /// Registry entries nobody mentions are probably misspelt names or leftovers.
