@@ -132,7 +132,7 @@ pub fn resolve(
             Event::Start(Tag::Link { dest_url, .. }) if is_gloss_link(dest_url) => {
                 match parse_ref(dest_url).filter(|r| known.contains(r)) {
                     Some(target) => {
-                        w.mention(target.clone(), String::new());
+                        w.mention_in("", 0, &target);
                         w.linked.insert(target.clone());
                         w.note_ref(&target);
                         w.link_stack.push(LinkKind::Gloss);
@@ -285,18 +285,6 @@ impl Walker<'_, '_> {
         }
     }
 
-    /// Records a mention at the current end of the innermost block's text.
-    fn mention(&mut self, target: Ref, context: String) {
-        let block = self.block_stack.last().copied();
-        let offset = block.map_or(0, |b| self.out.blocks[b].text.len());
-        self.out.mentions.push(MentionAt {
-            target,
-            block,
-            offset,
-            context,
-        });
-    }
-
     fn may_autolink(&self) -> bool {
         self.code_depth == 0
             && self.image_depth == 0
@@ -335,8 +323,9 @@ impl Walker<'_, '_> {
         self.append_text(&text);
     }
 
-    /// Records a mention at byte `at` of `text`, which the block texts receive only after all
-    /// its mentions are recorded.
+    /// Records a mention at byte `at` of `text`, a run of text the block texts receive only
+    /// after all its mentions are recorded (an explicit link passes an empty run). Outside an
+    /// anchored block, the run itself is the mention's context.
     fn mention_in(&mut self, text: &str, at: usize, target: &Ref) {
         let block = self.block_stack.last().copied();
         let offset = block.map_or(0, |b| self.out.blocks[b].text.len() + at);
@@ -404,19 +393,6 @@ pub fn normalize(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut space = false;
     for c in s.chars() {
-        // Most text is ASCII: fold it without the Unicode tables.
-        if c.is_ascii() {
-            if c.is_ascii_whitespace() {
-                space = true;
-            } else {
-                if space && !out.is_empty() {
-                    out.push(' ');
-                }
-                space = false;
-                out.push(c.to_ascii_lowercase());
-            }
-            continue;
-        }
         let c = match c {
             '‘' | '’' | '‛' | '′' => '\'',
             '“' | '”' | '„' | '″' => '"',
@@ -424,17 +400,19 @@ pub fn normalize(s: &str) -> String {
             '\u{a0}' => ' ',
             c => c,
         };
-        if c == '…' {
-            out.push_str("...");
-            space = false;
-        } else if c.is_whitespace() {
+        if c.is_whitespace() {
             space = true;
-        } else {
-            if space && !out.is_empty() {
-                out.push(' ');
-            }
-            space = false;
-            out.extend(c.to_lowercase());
+            continue;
+        }
+        if space && !out.is_empty() {
+            out.push(' ');
+        }
+        space = false;
+        match c {
+            '…' => out.push_str("..."),
+            // Most text is ASCII: fold it without the Unicode tables.
+            c if c.is_ascii() => out.push(c.to_ascii_lowercase()),
+            c => out.extend(c.to_lowercase()),
         }
     }
     out

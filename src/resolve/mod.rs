@@ -221,30 +221,30 @@ fn warn_unused(
     locations: &BTreeMap<Ref, Location>,
     diags: &mut Diagnostics,
 ) {
-    for e in entities.values().filter(|e| e.mentions.is_empty()) {
-        let mut d = Diagnostic::warning(
-            "gloss::unmentioned-entity",
-            format!("no article mentions entity `{}`", e.id),
-        )
-        .help(format!(
-            "check the spelling of `{}` and its aliases, or remove the entry",
-            e.name
-        ));
-        if let Some(l) = locations.get(&Ref::Entity(e.id.clone())) {
-            d = d.at(l.clone());
-        }
-        diags.push(d);
-    }
-    for t in terms.values().filter(|t| t.mentions.is_empty()) {
-        let mut d = Diagnostic::warning(
+    let unused_entities = entities
+        .values()
+        .filter(|e| e.mentions.is_empty())
+        .map(|e| {
+            (
+                Ref::Entity(e.id.clone()),
+                "gloss::unmentioned-entity",
+                format!("no article mentions entity `{}`", e.id),
+                &e.name,
+            )
+        });
+    let unused_terms = terms.values().filter(|t| t.mentions.is_empty()).map(|t| {
+        (
+            Ref::Term(t.id.clone()),
             "gloss::unused-term",
             format!("no article uses the term `{}`", t.id),
+            &t.term,
         )
-        .help(format!(
-            "check the spelling of `{}` and its aliases, or remove the entry",
-            t.term
+    });
+    for (target, code, message, name) in unused_entities.chain(unused_terms) {
+        let mut d = Diagnostic::warning(code, message).help(format!(
+            "check the spelling of `{name}` and its aliases, or remove the entry"
         ));
-        if let Some(l) = locations.get(&Ref::Term(t.id.clone())) {
+        if let Some(l) = locations.get(&target) {
             d = d.at(l.clone());
         }
         diags.push(d);
