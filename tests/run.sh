@@ -30,6 +30,7 @@ fi
 check "cargo fmt --check" cargo fmt --check
 check "cargo clippy" cargo clippy --all-targets --all-features --locked -- -D warnings
 check "cargo test" cargo test --locked
+check "cargo doc, warnings denied" env RUSTDOCFLAGS="-D warnings" cargo doc --locked --no-deps --document-private-items --quiet
 check "sample site builds (README command)" cargo run --release --locked -q -- build
 
 # The sample site, built under a sub-path and served by nginx as a host would.
