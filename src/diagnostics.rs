@@ -222,13 +222,6 @@ impl Diagnostics {
         self.list.iter().any(|d| d.severity == Severity::Error)
     }
 
-    pub fn error_count(&self) -> usize {
-        self.list
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .count()
-    }
-
     pub fn is_empty(&self) -> bool {
         self.list.is_empty()
     }

@@ -90,19 +90,7 @@ pub fn read_wire(path: &Path) -> Result<Arc<SourceFile>, ImportError> {
         path: path.to_path_buf(),
         source,
     })?;
-    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
-    let text = String::from_utf8(bytes.to_vec()).map_err(|e| {
-        let at = e.utf8_error().valid_up_to();
-        let file = SourceFile::new(path, String::from_utf8_lossy(bytes).into_owned());
-        ImportError::Input(vec![
-            Diagnostic::error(
-                "gloss::import",
-                format!("the file is not UTF-8 (byte {at})"),
-            )
-            .at(Location::new(&file, at..at + 1)),
-        ])
-    })?;
-    Ok(SourceFile::new(path, text))
+    crate::content::decode(path.to_path_buf(), &bytes).map_err(|d| ImportError::Input(vec![d]))
 }
 
 /// Understands a wire story. Problems that stop the import are errors; things the editor should

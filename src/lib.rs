@@ -7,7 +7,7 @@
 //!    -> content::load      files -> Loaded (raw articles, pages, registries)
 //!    -> resolve::resolve   references, auto-links, backlinks, timeline -> Site (immutable)
 //!    -> render::render     Site -> Vec<OutputFile> (Markdown, templates; no I/O)
-//!    -> write::replace_dir staging folder, then a swap into public/
+//!    -> write::Staging     files streamed into a staging folder, then swapped into public/
 //! ```
 //! Every stage records problems in a [`diagnostics::Diagnostics`] and carries on, so a build
 //! reports all of them; nothing is rendered from input with errors. [`build::build`] runs the

@@ -54,15 +54,6 @@ pub fn check_path(path: &str) -> Result<(), WriteError> {
     Ok(())
 }
 
-/// Replaces the folder `out` with exactly `files`.
-pub fn replace_dir(files: &[OutputFile], out: &Path) -> Result<(), WriteError> {
-    let staging = Staging::new(out)?;
-    for file in files {
-        staging.put(file)?;
-    }
-    staging.commit()
-}
-
 /// A staging folder beside the output folder. Files are written into it as they are rendered
 /// (from several threads); `commit` swaps it in for the output folder. Dropped without a
 /// commit, it removes itself and the output folder stays as it was.
@@ -163,6 +154,15 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Replaces the folder `out` with exactly `files`.
+    pub fn replace_dir(files: &[OutputFile], out: &Path) -> Result<(), WriteError> {
+        let staging = Staging::new(out)?;
+        for file in files {
+            staging.put(file)?;
+        }
+        staging.commit()
+    }
 
     #[test]
     fn unsafe_paths_are_refused() {

@@ -50,6 +50,18 @@ impl Meta {
         &self.file.text[self.range.clone()]
     }
 
+    /// The location of the next `needle` at or after the cursor `from` (relative to the YAML),
+    /// moving the cursor past it, so that repeated values are found in order.
+    pub fn locate_next(&self, needle: &str, from: &mut usize) -> Location {
+        let location = self.locate(needle, *from);
+        *from = location
+            .span
+            .end
+            .saturating_sub(self.range.start)
+            .max(*from);
+        location
+    }
+
     /// The location of `needle` in this YAML at or after `from` (relative to the YAML), or of
     /// the whole block when it cannot be found.
     pub fn locate(&self, needle: &str, from: usize) -> Location {
@@ -258,7 +270,13 @@ fn read_source(root: &Path, path: &Path) -> Result<Arc<SourceFile>, Diagnostic> 
     let bytes = std::fs::read(path).map_err(|e| {
         Diagnostic::error("gloss::io", format!("cannot read file: {e}")).in_file(&shown)
     })?;
-    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
+    decode(shown, &bytes)
+}
+
+/// A file's bytes as text, without a UTF-8 byte order mark. Invalid UTF-8 becomes a diagnostic
+/// pointing at the first bad byte; `shown` is the path to name in it.
+pub fn decode(shown: PathBuf, bytes: &[u8]) -> Result<Arc<SourceFile>, Diagnostic> {
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
         Ok(text) => Ok(SourceFile::new(shown, text)),
         Err(e) => {
@@ -542,8 +560,7 @@ pub fn collect_inline_definitions(loaded: &mut Loaded) {
         let mut from = 0;
         for item in &article.front.entities {
             if let RawEntityRef::Inline(inline) = item {
-                let location = article.meta.locate(&inline.id, from);
-                from = location.span.end.saturating_sub(article.meta.range.start);
+                let location = article.meta.locate_next(&inline.id, &mut from);
                 let (id, entity) = inline.clone().into_entity();
                 loaded.entities.push(EntityDef {
                     id,
@@ -554,8 +571,7 @@ pub fn collect_inline_definitions(loaded: &mut Loaded) {
         }
         let mut from = 0;
         for (id, term) in &article.front.glossary.0 {
-            let location = article.meta.locate(id, from);
-            from = location.span.end.saturating_sub(article.meta.range.start);
+            let location = article.meta.locate_next(id, &mut from);
             loaded.terms.push(TermDef {
                 id: id.clone(),
                 term: term.clone(),

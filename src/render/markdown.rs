@@ -202,11 +202,6 @@ fn gloss_ref(dest: &str, site: &Site) -> Option<Ref> {
     }
 }
 
-/// Adds every entity and term `doc` links to into `refs`.
-pub fn collect_refs<'a>(doc: &'a Doc, refs: &mut std::collections::BTreeSet<&'a Ref>) {
-    refs.extend(&doc.refs);
-}
-
 /// The opening `<a>` of an entity or term reference. A term carries its definition in `title`
 /// so that it reads without JavaScript.
 pub fn ref_open(target: &Ref, site: &Site, root: &str) -> String {

@@ -51,20 +51,6 @@ pub trait Sink: Sync {
 #[error(transparent)]
 pub struct SinkError(pub Box<dyn std::error::Error + Send + Sync>);
 
-/// Keeps every file, for tests and tools that want the output in memory.
-#[derive(Default)]
-pub struct Memory(pub std::sync::Mutex<Vec<OutputFile>>);
-
-impl Sink for Memory {
-    fn put(&self, file: OutputFile) -> Result<(), SinkError> {
-        self.0
-            .lock()
-            .expect("no thread panics while holding this lock")
-            .push(file);
-        Ok(())
-    }
-}
-
 /// Counts files and drops them: `gloss check` renders everything and writes nothing.
 #[derive(Default)]
 pub struct Discard;
@@ -615,7 +601,7 @@ impl Renderer<'_> {
         let site = self.site;
         let mut refs = std::collections::BTreeSet::new();
         for doc in docs {
-            markdown::collect_refs(doc, &mut refs);
+            refs.extend(&doc.refs);
         }
         if refs.is_empty() {
             return None;

@@ -408,8 +408,7 @@ fn resolve_article(
     for point in &front.key_points {
         let target = match &point.evidence {
             Some(evidence) => {
-                let location = meta.locate(evidence, from);
-                from = location.span.end.saturating_sub(meta.range.start).max(from);
+                let location = meta.locate_next(evidence, &mut from);
                 let target = evidence_index.find(evidence);
                 if target.is_none() {
                     diags.push(
@@ -447,8 +446,7 @@ fn resolve_article(
             RawEntityRef::Id(id) => id,
             RawEntityRef::Inline(inline) => &inline.id,
         };
-        let location = meta.locate(id, from);
-        from = location.span.end.saturating_sub(meta.range.start).max(from);
+        let location = meta.locate_next(id, &mut from);
         if !known.entities.contains(id) {
             let mut d =
                 Diagnostic::error("gloss::unknown-entity", format!("unknown entity `{id}`"))
