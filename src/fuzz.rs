@@ -66,6 +66,10 @@ pub fn article(text: &str) -> usize {
         if let Some(bg) = &a.background {
             let _ = render::markdown::to_html(bg, &site, "../../");
         }
+        for note in &a.annotations {
+            let _ = render::markdown::to_html(&note.note, &site, "../../");
+        }
+        let _ = render::seo::claim_reviews_json(&site, a);
     }
     for d in diags.sorted() {
         let _ = diagnostics::render_human(d, false);

@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use crate::config::Config;
+use crate::content::front_matter::{AnnotationKind, Verdict};
 use crate::content::{Date, EntityKind};
 
 /// The whole site, cross-referenced.
@@ -37,6 +38,9 @@ pub struct Doc {
     pub anchors: bool,
     /// Names auto-linked, in text order.
     pub links: Vec<AutoLink>,
+    /// Phrases that carry an annotation, in text order. An auto-link is either inside one or
+    /// apart from all of them.
+    pub marks: Vec<Mark>,
     /// Every entity and term the text links to, explicitly or automatically, in order of first
     /// use.
     pub refs: Vec<Ref>,
@@ -49,6 +53,7 @@ impl Default for Doc {
             range: 0..0,
             anchors: false,
             links: Vec::new(),
+            marks: Vec::new(),
             refs: Vec::new(),
         }
     }
@@ -69,6 +74,67 @@ pub struct AutoLink {
     pub start: u32,
     pub end: u32,
     pub target: Ref,
+}
+
+/// An annotated phrase, marked and followed by a reference to note `number`: from byte `start`
+/// of run `run` to byte `end` of run `end_run`. The runs between, if any, are separated by line
+/// breaks only, so the mark nests inside whatever holds the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mark {
+    pub run: u32,
+    pub start: u32,
+    pub end_run: u32,
+    pub end: u32,
+    pub number: u32,
+    pub kind: AnnotationKind,
+}
+
+impl Mark {
+    /// The bytes of run `run` (of length `len`) the mark covers, if any.
+    pub fn span_in(&self, run: u32, len: usize) -> Option<(usize, usize)> {
+        if run < self.run || run > self.end_run {
+            return None;
+        }
+        let start = if run == self.run {
+            self.start as usize
+        } else {
+            0
+        };
+        let end = if run == self.end_run {
+            self.end as usize
+        } else {
+            len
+        };
+        Some((start, end))
+    }
+}
+
+/// A note anchored to a phrase of an article's body.
+#[derive(Debug, Clone)]
+pub struct Annotation {
+    /// 1, 2, 3… in the order of the anchors in the text.
+    pub number: u32,
+    pub kind: AnnotationKind,
+    /// The phrase as the body has it.
+    pub anchor: String,
+    /// The id of the paragraph that holds the anchor.
+    pub block: Option<String>,
+    pub note: Doc,
+    /// The note without markup, for backlinks and structured data.
+    pub note_text: String,
+    pub sources: Vec<Source>,
+    pub verdict: Option<Verdict>,
+    /// Fact checks: the claim reviewed (given, or the anchor's sentence).
+    pub claim: Option<String>,
+    /// Fact checks: who made the claim, an entity id or a name.
+    pub claimant: Option<String>,
+}
+
+impl Annotation {
+    /// The id of the note on the article page.
+    pub fn id(&self) -> String {
+        format!("note-{}", self.number)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -103,6 +169,8 @@ pub struct Article {
     pub sources: Vec<Source>,
     pub corrections: Vec<Dated>,
     pub body: Doc,
+    /// In text order.
+    pub annotations: Vec<Annotation>,
     /// A plain-text excerpt of the body, for feeds without a dek.
     pub summary: String,
     pub word_count: usize,
@@ -185,6 +253,17 @@ pub struct Mention {
     pub sentence: String,
     /// The id of the paragraph that holds it.
     pub anchor: Option<String>,
+    /// Annotation notes of the article that mention it.
+    pub notes: Vec<NoteMention>,
+}
+
+/// An annotation note that mentions an entity or a term.
+#[derive(Debug, Clone)]
+pub struct NoteMention {
+    /// The note's id on the article page (`note-3`).
+    pub id: String,
+    pub kind: AnnotationKind,
+    pub text: String,
 }
 
 #[derive(Debug, Clone)]

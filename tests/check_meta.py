@@ -70,6 +70,16 @@ for slug in articles:
     check(og.get("og:url") == url, f"{url}: og:url is {og.get('og:url')!r}")
     check(og.get("article:published_time"), f"{url}: no article:published_time")
 
+# The lead explainer's fact-check note is a ClaimReview, as search engines read it.
+plan_url = f"{base}articles/what-is-in-the-peace-plan/"
+reviews = [j for j in data(plan_url)["json-ld"] if j.get("@type") == "ClaimReview"]
+check(len(reviews) == 1, f"{plan_url}: {len(reviews)} ClaimReview blocks")
+for r in reviews:
+    for field in ("claimReviewed", "reviewRating", "author", "url", "itemReviewed"):
+        check(r.get(field), f"{plan_url}: ClaimReview has no {field}")
+    check(r.get("url", "").startswith(plan_url + "#note-"), f"ClaimReview url is {r.get('url')}")
+    check(r.get("reviewRating", {}).get("alternateName"), "ClaimReview rating has no alternateName")
+
 glossary = data(f"{base}glossary/")["json-ld"]
 check(any(j.get("@type") == "DefinedTermSet" and j.get("hasDefinedTerm") for j in glossary),
       "the glossary page has no DefinedTermSet")

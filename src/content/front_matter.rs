@@ -51,6 +51,114 @@ pub struct RawFrontMatter {
     /// Terms defined by this article; they join the site's glossary.
     #[serde(default)]
     pub glossary: Entries<RawTerm>,
+    /// Notes anchored to phrases of the body.
+    #[serde(default)]
+    pub annotations: Vec<RawAnnotation>,
+}
+
+/// A note anchored to a phrase of the body, shown beside it as a sidenote.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAnnotation {
+    /// Text of the body, matched like key-point evidence (typography and spacing folded).
+    pub anchor: String,
+    /// Which occurrence of `anchor`, counted from 1, when it appears more than once.
+    #[serde(default)]
+    pub occurrence: Option<usize>,
+    pub kind: AnnotationKind,
+    /// Markdown; may use `entity:` and `term:` links.
+    pub note: String,
+    #[serde(default)]
+    pub sources: Vec<RawSource>,
+    /// Fact-check notes only: the rating of the claim.
+    #[serde(default)]
+    pub verdict: Option<Verdict>,
+    /// Fact-check notes only: the claim as a sentence (default: the anchor's sentence).
+    #[serde(default)]
+    pub claim: Option<String>,
+    /// Fact-check notes only: who made the claim, an entity id or a name.
+    #[serde(default)]
+    pub claimant: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AnnotationKind {
+    Background,
+    Context,
+    FactCheck,
+    Source,
+    Quote,
+}
+
+impl AnnotationKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AnnotationKind::Background => "background",
+            AnnotationKind::Context => "context",
+            AnnotationKind::FactCheck => "fact-check",
+            AnnotationKind::Source => "source",
+            AnnotationKind::Quote => "quote",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            AnnotationKind::Background => "Background",
+            AnnotationKind::Context => "Context",
+            AnnotationKind::FactCheck => "Fact check",
+            AnnotationKind::Source => "Source",
+            AnnotationKind::Quote => "Quote",
+        }
+    }
+}
+
+/// A fact-check rating, from true to false, or unproven.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    True,
+    MostlyTrue,
+    Misleading,
+    MostlyFalse,
+    False,
+    Unproven,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::True => "true",
+            Verdict::MostlyTrue => "mostly-true",
+            Verdict::Misleading => "misleading",
+            Verdict::MostlyFalse => "mostly-false",
+            Verdict::False => "false",
+            Verdict::Unproven => "unproven",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Verdict::True => "True",
+            Verdict::MostlyTrue => "Mostly true",
+            Verdict::Misleading => "Misleading",
+            Verdict::MostlyFalse => "Mostly false",
+            Verdict::False => "False",
+            Verdict::Unproven => "Unproven",
+        }
+    }
+
+    /// The rating on a 1 (false) to 5 (true) scale, for structured data; misleading and
+    /// unproven are not on the scale and are given by name only.
+    pub fn score(self) -> Option<u8> {
+        match self {
+            Verdict::True => Some(5),
+            Verdict::MostlyTrue => Some(4),
+            Verdict::MostlyFalse => Some(2),
+            Verdict::False => Some(1),
+            Verdict::Misleading | Verdict::Unproven => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -122,6 +122,21 @@ pub struct ArticleCtx<'a> {
     pub terms: Vec<TermRef<'a>>,
     pub sources: Vec<Source<'a>>,
     pub corrections: Vec<Dated<'a>>,
+    pub notes: Vec<Note<'a>>,
+}
+
+/// An annotation note, as the numbered list at the end of an article shows it.
+#[derive(Serialize)]
+pub struct Note<'a> {
+    pub number: u32,
+    pub id: String,
+    pub kind: &'static str,
+    pub kind_label: &'static str,
+    pub anchor: &'a str,
+    pub verdict: Option<&'static str>,
+    pub verdict_label: Option<&'static str>,
+    pub html: String,
+    pub sources: Vec<Source<'a>>,
 }
 
 /// An article in a list (front page, tag page).
@@ -157,6 +172,15 @@ pub struct MentionCtx<'a> {
     pub date_iso: String,
     pub date_long: String,
     pub sentence: &'a str,
+    /// Annotation notes of the article that mention the entity or term.
+    pub notes: Vec<NoteMentionCtx<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct NoteMentionCtx<'a> {
+    pub url: String,
+    pub kind_label: &'static str,
+    pub text: &'a str,
 }
 
 /// What a preview card shows.

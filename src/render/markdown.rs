@@ -9,7 +9,7 @@ use syntect::parsing::SyntaxSet;
 
 use super::escape::{escape_attr, escape_html};
 use crate::resolve::markdown::{HeadingIds, options};
-use crate::site::{Doc, Ref, Site};
+use crate::site::{Doc, Mark, Ref, Site};
 
 /// Class names of highlighted code carry this prefix, so they cannot clash with the theme's.
 pub const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
@@ -51,28 +51,39 @@ pub fn to_html(doc: &Doc, site: &Site, root: &str) -> String {
                 if let Some((_, buf)) = &mut code {
                     buf.push_str(&text);
                 } else {
-                    let mut last = 0;
+                    // Markup to insert at byte offsets of the run: closings before openings at
+                    // one offset, a mark outside the auto-links it holds.
+                    let mut cuts: Vec<(usize, u8, String)> = Vec::new();
                     while let Some(link) = links.next_if(|l| l.run == run) {
-                        let (start, end) = (link.start as usize, link.end as usize);
-                        if start < last
-                            || end > text.len()
-                            || !text.is_char_boundary(start)
-                            || !text.is_char_boundary(end)
-                        {
-                            continue; // cannot happen for the source resolve saw; stay safe
-                        }
-                        if start > last {
-                            events.push(Event::Text(CowStr::from(text[last..start].to_string())));
-                        }
-                        events.push(Event::InlineHtml(ref_open(&link.target, site, root).into()));
-                        events.push(Event::Text(CowStr::from(text[start..end].to_string())));
-                        events.push(Event::InlineHtml("</a>".into()));
-                        last = end;
+                        cuts.push((link.start as usize, 3, ref_open(&link.target, site, root)));
+                        cuts.push((link.end as usize, 0, "</a>".to_string()));
                     }
-                    if last == 0 {
+                    for mark in &doc.marks {
+                        if mark.run == run {
+                            cuts.push((mark.start as usize, 2, mark_open(mark)));
+                        }
+                        if mark.end_run == run {
+                            cuts.push((mark.end as usize, 1, mark_close(mark)));
+                        }
+                    }
+                    if cuts.is_empty() {
                         events.push(Event::Text(text));
-                    } else if last < text.len() {
-                        events.push(Event::Text(CowStr::from(text[last..].to_string())));
+                    } else {
+                        cuts.sort_by_key(|(at, rank, _)| (*at, *rank));
+                        let mut last = 0;
+                        for (at, _, html) in cuts {
+                            if at < last || at > text.len() || !text.is_char_boundary(at) {
+                                continue; // cannot happen for the source resolve saw; stay safe
+                            }
+                            if at > last {
+                                events.push(Event::Text(text[last..at].to_string().into()));
+                            }
+                            events.push(Event::InlineHtml(html.into()));
+                            last = at;
+                        }
+                        if last < text.len() {
+                            events.push(Event::Text(text[last..].to_string().into()));
+                        }
                     }
                 }
                 run += 1;
@@ -183,6 +194,26 @@ pub fn to_html(doc: &Doc, site: &Site, root: &str) -> String {
     let mut html = String::with_capacity(source.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     html
+}
+
+/// The start of an annotated phrase.
+fn mark_open(mark: &Mark) -> String {
+    format!(
+        "<mark class=\"annotated kind-{}\" id=\"anchor-{}\">",
+        mark.kind.as_str(),
+        mark.number
+    )
+}
+
+/// The end of an annotated phrase and the reference to its note: a link to the numbered list
+/// at the end of the article, which the theme's script turns into a sidenote toggle.
+fn mark_close(mark: &Mark) -> String {
+    format!(
+        "</mark><sup class=\"note-ref kind-{kind}\"><a href=\"#note-{n}\" id=\"note-ref-{n}\" data-note=\"{n}\"><span class=\"visually-hidden\">{label} note </span>{n}</a></sup>",
+        kind = mark.kind.as_str(),
+        label = mark.kind.label(),
+        n = mark.number
+    )
 }
 
 /// The entity or term an `entity:`/`term:` link names, if it exists.

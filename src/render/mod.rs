@@ -10,7 +10,7 @@ mod context;
 pub mod escape;
 mod feeds;
 pub mod markdown;
-mod seo;
+pub mod seo;
 mod templates;
 
 use rayon::prelude::*;
@@ -248,11 +248,17 @@ impl Renderer<'_> {
                     self.context(&path, "article", &article.title, article.dek.as_deref());
                 let body = markdown::to_html(&article.body, site, ARTICLE_ROOT);
                 ctx.insert("article", &self.article(article, &body));
-                let docs = std::iter::once(&article.body).chain(&article.background);
+                let docs = std::iter::once(&article.body)
+                    .chain(&article.background)
+                    .chain(article.annotations.iter().map(|n| &n.note));
                 ctx.insert("preview_data", &self.preview_data(docs, ARTICLE_ROOT));
                 ctx.insert(
                     "json_ld",
                     &escape::script_json(&seo::article_json(site, article)),
+                );
+                ctx.insert(
+                    "claims_json_ld",
+                    &seo::claim_reviews_json(site, article).map(|v| escape::script_json(&v)),
                 );
                 self.page(&path, "article.html", &ctx)
             }
@@ -298,6 +304,7 @@ impl Renderer<'_> {
                             date_iso: a.date.iso(),
                             date_long: a.date.long(),
                             sentence: &m.sentence,
+                            notes: note_mentions(m, a, &root),
                         }
                     })
                     .collect();
@@ -754,8 +761,46 @@ impl Renderer<'_> {
                 .iter()
                 .map(|c| context::Dated::new(c.date, &c.text))
                 .collect(),
+            notes: a
+                .annotations
+                .iter()
+                .map(|n| context::Note {
+                    number: n.number,
+                    id: n.id(),
+                    kind: n.kind.as_str(),
+                    kind_label: n.kind.label(),
+                    anchor: &n.anchor,
+                    verdict: n.verdict.map(|v| v.as_str()),
+                    verdict_label: n.verdict.map(|v| v.label()),
+                    html: markdown::to_html(&n.note, site, root),
+                    sources: n
+                        .sources
+                        .iter()
+                        .map(|s| context::Source {
+                            name: &s.name,
+                            url: s.url.as_deref(),
+                        })
+                        .collect(),
+                })
+                .collect(),
         }
     }
+}
+
+/// The notes of article `a` that a backlink `m` shows under the article's title.
+fn note_mentions<'s>(
+    m: &'s crate::site::Mention,
+    a: &Article,
+    root: &str,
+) -> Vec<context::NoteMentionCtx<'s>> {
+    m.notes
+        .iter()
+        .map(|n| context::NoteMentionCtx {
+            url: format!("{root}articles/{}/#{}", a.slug, n.id),
+            kind_label: n.kind.label(),
+            text: &n.text,
+        })
+        .collect()
 }
 
 fn kind_label(kind: EntityKind, plural: bool) -> &'static str {

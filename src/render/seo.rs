@@ -122,3 +122,50 @@ pub fn glossary_json(site: &Site) -> Value {
         "hasDefinedTerm": terms,
     })
 }
+
+/// One ClaimReview per fact-check note with a verdict, for search engines' fact-check
+/// features. `None` when the article has none.
+pub fn claim_reviews_json(site: &Site, article: &Article) -> Option<Value> {
+    let url = site
+        .config
+        .base_url
+        .join(&format!("articles/{}/", article.slug));
+    let reviews: Vec<Value> = article
+        .annotations
+        .iter()
+        .filter_map(|n| Some((n, n.verdict?)))
+        .map(|(n, verdict)| {
+            let mut rating = json!({
+                "@type": "Rating",
+                "alternateName": verdict.label(),
+            });
+            if let Some(score) = verdict.score() {
+                rating["ratingValue"] = json!(score);
+                rating["bestRating"] = json!(5);
+                rating["worstRating"] = json!(1);
+            }
+            let mut claim = json!({
+                "@type": "Claim",
+                "appearance": {"@type": "NewsArticle", "url": url},
+            });
+            if let Some(claimant) = &n.claimant {
+                claim["author"] = match site.entity(claimant) {
+                    Some(e) => entity_json(site, e),
+                    None => json!({"@type": "Person", "name": claimant}),
+                };
+            }
+            json!({
+                "@context": "https://schema.org",
+                "@type": "ClaimReview",
+                "url": format!("{url}#{}", n.id()),
+                "datePublished": article.date.iso(),
+                "claimReviewed": n.claim.as_deref().unwrap_or(&n.anchor),
+                "itemReviewed": claim,
+                "author": {"@type": "Organization", "name": site.config.publisher, "url": site.config.base_url.as_str()},
+                "reviewRating": rating,
+                "reviewBody": n.note_text,
+            })
+        })
+        .collect();
+    (!reviews.is_empty()).then(|| json!(reviews))
+}

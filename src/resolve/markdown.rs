@@ -14,7 +14,7 @@ use super::autolink::Linker;
 use crate::config::AutolinkMode;
 use crate::content::front_matter::slugify;
 use crate::diagnostics::{Diagnostic, Location, SourceFile, did_you_mean};
-use crate::site::{AutoLink, Doc, Link, Ref};
+use crate::site::{AutoLink, Doc, Link, Mark, Ref};
 
 /// The Markdown extensions gloss turns on everywhere.
 pub fn options() -> Options {
@@ -32,6 +32,9 @@ pub struct Settings<'a> {
     pub mode: AutolinkMode,
     /// Give paragraphs and list items ids and keep their text.
     pub anchors: bool,
+    /// Annotated phrases: a name that straddles one's edge is not linked, so that the mark and
+    /// the link nest.
+    pub marks: &'a [Mark],
 }
 
 /// The text of a paragraph or list item that has an id.
@@ -193,7 +196,77 @@ pub fn resolve(
     w.out.doc.file = Arc::clone(file);
     w.out.doc.range = base..base + src.len();
     w.out.doc.anchors = settings.anchors;
+    w.out.doc.marks = settings.marks.to_vec();
     w.out
+}
+
+/// A run of text (consecutive text events merged), counted as [`resolve`] and render count
+/// them.
+#[derive(Debug)]
+pub struct Run {
+    pub text: String,
+    /// Plain text that may carry a mark: not code, not inside a link or an image.
+    pub markable: bool,
+    /// The number `N` of the anchored block (`p-N`) it sits in.
+    pub block: Option<usize>,
+    /// Only line breaks separate it from the run before: a phrase may continue across.
+    pub continues: bool,
+}
+
+/// The runs of text of `src`, for placing annotation anchors before the text is resolved.
+pub fn text_runs(src: &str) -> Vec<Run> {
+    let mut runs = Vec::new();
+    let mut blocks = 0;
+    let mut block_stack: Vec<usize> = Vec::new();
+    let (mut code, mut links, mut images, mut html_links) = (0usize, 0usize, 0usize, 0usize);
+    // Whether only line breaks came since the last run.
+    let mut continues = false;
+    let mut parser = Parser::new_ext(src, options()).peekable();
+    while let Some(event) = parser.next() {
+        if matches!(event, Event::SoftBreak | Event::HardBreak) {
+            continue;
+        }
+        let after_break = std::mem::replace(&mut continues, false);
+        match event {
+            Event::Text(first) => {
+                let mut text = first.to_string();
+                while let Some(Event::Text(more)) = parser.next_if(|e| matches!(e, Event::Text(_)))
+                {
+                    text.push_str(&more);
+                }
+                runs.push(Run {
+                    text,
+                    markable: code == 0 && links == 0 && images == 0 && html_links == 0,
+                    block: block_stack.last().copied(),
+                    continues: after_break,
+                });
+                continues = true;
+            }
+            Event::Start(Tag::Paragraph | Tag::Item) => {
+                blocks += 1;
+                block_stack.push(blocks);
+            }
+            Event::End(TagEnd::Paragraph | TagEnd::Item) => {
+                block_stack.pop();
+            }
+            Event::Start(Tag::CodeBlock(_)) => code += 1,
+            Event::End(TagEnd::CodeBlock) => code -= 1,
+            Event::Start(Tag::Link { .. }) => links += 1,
+            Event::End(TagEnd::Link) => links -= 1,
+            Event::Start(Tag::Image { .. }) => images += 1,
+            Event::End(TagEnd::Image) => images -= 1,
+            Event::InlineHtml(html) => {
+                let lower = html.to_ascii_lowercase();
+                if lower.starts_with("<a ") || lower.starts_with("<a>") {
+                    html_links += 1;
+                } else if lower.starts_with("</a") {
+                    html_links = html_links.saturating_sub(1);
+                }
+            }
+            _ => {}
+        }
+    }
+    runs
 }
 
 /// Heading ids: the heading's text as a slug, made unique within the document. Resolve and
@@ -302,6 +375,13 @@ impl Walker<'_, '_> {
         for f in found {
             let target = f.target.clone();
             self.mention_in(&text, f.start, &target);
+            let straddles = self.settings.marks.iter().any(|m| {
+                m.span_in(self.run, text.len())
+                    .is_some_and(|(s, e)| f.start < e && s < f.end && !(s <= f.start && f.end <= e))
+            });
+            if straddles {
+                continue;
+            }
             let link = match self.settings.mode {
                 AutolinkMode::All => true,
                 AutolinkMode::First => {
@@ -393,13 +473,7 @@ pub fn normalize(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut space = false;
     for c in s.chars() {
-        let c = match c {
-            '‘' | '’' | '‛' | '′' => '\'',
-            '“' | '”' | '„' | '″' => '"',
-            '–' | '—' | '‐' | '‑' => '-',
-            '\u{a0}' => ' ',
-            c => c,
-        };
+        let c = fold_typography(c);
         if c.is_whitespace() {
             space = true;
             continue;
@@ -416,6 +490,17 @@ pub fn normalize(s: &str) -> String {
         }
     }
     out
+}
+
+/// Curly quotes, primes and dashes as their ASCII forms, a no-break space as a space.
+pub fn fold_typography(c: char) -> char {
+    match c {
+        '‘' | '’' | '‛' | '′' => '\'',
+        '“' | '”' | '„' | '″' => '"',
+        '–' | '—' | '‐' | '‑' => '-',
+        '\u{a0}' => ' ',
+        c => c,
+    }
 }
 
 /// Finds key-point evidence in an article's blocks. Each block's text is normalized once, however

@@ -4,6 +4,7 @@
 //! registered names, gathers backlinks with the sentence of each mention, merges timelines and
 //! tags, and sorts everything once. The `Site` it returns is never changed afterwards.
 
+pub mod annotations;
 pub mod autolink;
 pub mod links;
 pub mod markdown;
@@ -19,7 +20,8 @@ use crate::content::front_matter::{RawEntityRef, locate, slugify};
 use crate::content::{Loaded, RawArticle, RawEntity, RawTerm};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, SourceFile, did_you_mean};
 use crate::site::{
-    Article, Dated, Doc, Entity, KeyPoint, Mention, Page, Ref, Site, SiteEvent, Source, Tag, Term,
+    Annotation, Article, Dated, Doc, Entity, KeyPoint, Mention, NoteMention, Page, Ref, Site,
+    SiteEvent, Source, Tag, Term,
 };
 use autolink::Linker;
 use markdown::Settings;
@@ -141,6 +143,7 @@ pub fn resolve_with_stats(
                 article: index,
                 sentence: first.sentence,
                 anchor: first.anchor,
+                notes: first.notes,
             };
             match &first.target {
                 Ref::Entity(id) => {
@@ -163,6 +166,7 @@ pub fn resolve_with_stats(
                     article: index,
                     sentence: String::new(),
                     anchor: None,
+                    notes: Vec::new(),
                 });
             }
         }
@@ -367,6 +371,8 @@ struct FirstMention {
     target: Ref,
     sentence: String,
     anchor: Option<String>,
+    /// Annotation notes that mention it too.
+    notes: Vec<NoteMention>,
 }
 
 fn resolve_article(
@@ -378,10 +384,18 @@ fn resolve_article(
     let mut diags = Vec::new();
     let front = &raw.front;
     let meta = &raw.meta;
+    let placed = if front.annotations.is_empty() {
+        Vec::new()
+    } else {
+        let runs = markdown::text_runs(raw.body());
+        annotations::place(&front.annotations, &runs, meta, &mut diags)
+    };
+    let marks: Vec<_> = placed.iter().map(|p| p.mark.clone()).collect();
     let settings = Settings {
         linker: Some(linker),
         mode: front.autolink.unwrap_or(config.autolink),
         anchors: true,
+        marks: &marks,
     };
     let body = markdown::resolve(
         raw.body(),
@@ -465,8 +479,47 @@ fn resolve_article(
 
     let background = front.background.as_deref().map(|md| {
         let start = locate(meta.yaml(), "background", 0).map_or(0, |r| r.start) + meta.range.start;
-        resolve_fragment(md, &meta.file, start, known, &mut diags).0
+        resolve_fragment(md, &meta.file, start, known, None, &mut diags).0
     });
+
+    let annotations: Vec<Annotation> = placed
+        .iter()
+        .map(|p| {
+            let a = &front.annotations[p.index];
+            let at = p.location.span.start;
+            let (note, note_text) =
+                resolve_fragment(&a.note, &meta.file, at, known, Some(linker), &mut diags);
+            let block = p.block.map(|b| format!("p-{b}"));
+            let claim = match (&a.claim, a.kind) {
+                (Some(claim), _) => Some(claim.trim().to_string()),
+                (None, crate::content::front_matter::AnnotationKind::FactCheck) => block
+                    .as_ref()
+                    .and_then(|id| body.blocks.iter().find(|b| b.id == *id))
+                    .and_then(|b| b.text.find(&p.text).map(|at| (b, at)))
+                    .map(|(b, at)| markdown::sentence_around(&b.text, at)),
+                (None, _) => None,
+            };
+            Annotation {
+                number: p.mark.number,
+                kind: a.kind,
+                anchor: p.text.clone(),
+                block,
+                note,
+                note_text,
+                sources: a
+                    .sources
+                    .iter()
+                    .map(|s| Source {
+                        name: s.name.clone(),
+                        url: s.url.clone(),
+                    })
+                    .collect(),
+                verdict: a.verdict,
+                claim,
+                claimant: a.claimant.clone(),
+            }
+        })
+        .collect();
 
     let mut tags = Vec::new();
     for tag in &front.tags {
@@ -507,6 +560,7 @@ fn resolve_article(
             target: m.target.clone(),
             sentence,
             anchor,
+            notes: Vec::new(),
         });
     }
 
@@ -522,7 +576,34 @@ fn resolve_article(
                     target: target.clone(),
                     sentence: String::new(),
                     anchor: None,
+                    notes: Vec::new(),
                 });
+            }
+        }
+    }
+
+    // Notes that mention an entity or a term join its backlink from this article.
+    for a in &annotations {
+        for target in &a.note.refs {
+            let note = NoteMention {
+                id: a.id(),
+                kind: a.kind,
+                text: truncate_words(&a.note_text, 300),
+            };
+            match firsts.iter_mut().find(|f| f.target == *target) {
+                Some(first) => first.notes.push(note),
+                None => {
+                    match target {
+                        Ref::Entity(id) => mentions.push(id.clone()),
+                        Ref::Term(id) => terms.push(id.clone()),
+                    }
+                    firsts.push(FirstMention {
+                        target: target.clone(),
+                        sentence: String::new(),
+                        anchor: None,
+                        notes: vec![note],
+                    });
+                }
             }
         }
     }
@@ -581,6 +662,7 @@ fn resolve_article(
             .collect(),
         corrections,
         body: body.doc,
+        annotations,
         summary,
         word_count: body.word_count,
         links: body.links,
@@ -597,13 +679,15 @@ fn resolve_fragment(
     file: &Arc<SourceFile>,
     from: usize,
     known: &Known,
+    linker: Option<&Linker>,
     diags: &mut Vec<Diagnostic>,
 ) -> (Doc, String) {
     let scratch = SourceFile::new(file.path.clone(), md);
     let settings = Settings {
-        linker: None,
-        mode: crate::config::AutolinkMode::None,
+        linker,
+        mode: crate::config::AutolinkMode::First,
         anchors: false,
+        marks: &[],
     };
     let mut local = Vec::new();
     let resolved = markdown::resolve(md, 0, &scratch, known, &settings, &mut local);
@@ -628,8 +712,14 @@ fn build_entity(
     let mut local = Vec::new();
     let (description, description_text) = match raw.description.as_deref() {
         Some(md) => {
-            let (doc, text) =
-                resolve_fragment(md, &location.file, location.span.start, known, &mut local);
+            let (doc, text) = resolve_fragment(
+                md,
+                &location.file,
+                location.span.start,
+                known,
+                None,
+                &mut local,
+            );
             (Some(doc), Some(text))
         }
         None => (None, None),
@@ -665,6 +755,7 @@ fn build_term(
         &location.file,
         location.span.start,
         known,
+        None,
         &mut local,
     );
     diags.extend(local);
@@ -798,6 +889,7 @@ fn resolve_pages(
             linker: None,
             mode: crate::config::AutolinkMode::None,
             anchors: false,
+            marks: &[],
         };
         let body = markdown::resolve(
             raw.body(),

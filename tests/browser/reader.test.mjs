@@ -180,9 +180,104 @@ test('without JavaScript every link still navigates and terms carry their defini
   await page.context().close();
 });
 
+const ANNOTATED = `${BASE}articles/what-is-in-the-peace-plan/`;
+
+/** Each sidenote with the box of its anchor and of the block it follows. */
+async function sidenotes(page) {
+  return page.evaluate(() => [...document.querySelectorAll('.article-body .sidenote')].map((side) => {
+    const n = side.id.replace('note-', '');
+    const box = (el) => { const r = el.getBoundingClientRect(); return { x: r.x, y: r.y, w: r.width, h: r.height, bottom: r.bottom, right: r.right }; };
+    let block = side.previousElementSibling;
+    while (block && block.classList.contains('sidenote')) block = block.previousElementSibling;
+    const button = document.getElementById(`note-ref-${n}`);
+    return {
+      n, hidden: side.hidden, side: box(side), mark: box(document.getElementById(`anchor-${n}`)),
+      block: box(block), blockHoldsMark: block.contains(document.getElementById(`anchor-${n}`)),
+      expanded: button.getAttribute('aria-expanded'), controls: button.getAttribute('aria-controls'),
+    };
+  }));
+}
+
+test('annotations: sidenotes sit in the margin beside their line at 1280 px', async () => {
+  const page = await newPage({ viewport: { width: 1280, height: 900 } });
+  await visit(page, ANNOTATED);
+  const notes = await sidenotes(page);
+  assert.ok(notes.length >= 5, `${notes.length} sidenotes`);
+  const body = await page.locator('.article-body').boundingBox();
+  const keyPoints = await page.locator('aside.key-points').boundingBox();
+  let free = -Infinity;
+  for (const note of notes) {
+    assert.equal(note.hidden, false, `note ${note.n} shown`);
+    assert.equal(note.expanded, 'true');
+    assert.equal(note.controls, `note-${note.n}`);
+    assert.ok(note.side.x >= body.x + body.width, `note ${note.n} right of the text`);
+    assert.ok(note.side.right <= keyPoints.x, `note ${note.n} left of the key points`);
+    assert.ok(note.side.y >= note.mark.y - 1, `note ${note.n} not above its line`);
+    assert.ok(note.side.y >= free, `note ${note.n} does not overlap the one above`);
+    free = note.side.bottom;
+  }
+  // The first note has the margin to itself: level with its line.
+  assert.ok(Math.abs(notes[0].side.y - notes[0].mark.y) < 2, `note 1 at y=${notes[0].side.y}, its line at y=${notes[0].mark.y}`);
+  assert.equal(await page.locator('section.notes').isVisible(), false, 'the end list gave its notes to the margin');
+  await page.screenshot({ path: `${SHOTS}/annotations-1280.png`, fullPage: true });
+  await page.context().close();
+});
+
+test('annotations: at 375 px notes open after their paragraph, toggled by keyboard', async () => {
+  const page = await newPage({ viewport: { width: 375, height: 800 } });
+  await visit(page, ANNOTATED);
+  let notes = await sidenotes(page);
+  assert.ok(notes.every((n) => n.hidden && n.expanded === 'false'), 'collapsed at first');
+  await page.locator('#note-ref-1').focus();
+  await page.keyboard.press('Enter');
+  notes = await sidenotes(page);
+  const first = notes[0];
+  assert.equal(first.hidden, false);
+  assert.equal(first.expanded, 'true');
+  assert.ok(first.blockHoldsMark, 'the note follows the block that holds its anchor');
+  assert.ok(first.side.y >= first.block.bottom - 1, `note below its paragraph (${first.side.y} vs ${first.block.bottom})`);
+  assert.ok(first.side.x < 375 && first.side.right <= 375, 'inline, inside the viewport');
+  assert.ok(await page.locator('#note-1').isVisible());
+  await page.screenshot({ path: `${SHOTS}/annotations-375.png`, fullPage: true });
+  await page.keyboard.press(' ');
+  assert.equal(await page.locator('#note-1').isVisible(), false, 'Space closes it again');
+  assert.equal(await page.locator('#note-ref-1').getAttribute('aria-expanded'), 'false');
+  await page.context().close();
+  // A link to a note (from an entity page) opens it.
+  const linked = await newPage({ viewport: { width: 375, height: 800 } });
+  await visit(linked, `${ANNOTATED}#note-5`);
+  assert.ok(await linked.locator('#note-5').isVisible());
+  assert.match(await linked.locator('#note-5 .verdict').textContent(), /Unproven/);
+  await linked.context().close();
+});
+
+test('annotations: without JavaScript the notes are a numbered list at the end', async () => {
+  const page = await newPage({ javaScriptEnabled: false, viewport: { width: 1280, height: 900 } });
+  await visit(page, ANNOTATED);
+  const items = page.locator('section.notes ol.note-list > li');
+  assert.ok(await items.count() >= 5);
+  assert.ok(await page.locator('section.notes').isVisible());
+  await page.locator('.article-body .note-ref a').first().click();
+  assert.match(page.url(), /#note-1$/);
+  await page.context().close();
+});
+
+test('annotations: print shows every note after its paragraph', async () => {
+  const page = await newPage({ viewport: { width: 1280, height: 900 } });
+  await visit(page, ANNOTATED);
+  await page.locator('#note-ref-2').click(); // one collapsed note must print all the same
+  await page.emulateMedia({ media: 'print' });
+  for (const note of await sidenotes(page)) {
+    assert.ok(note.side.h > 0, `note ${note.n} printed`);
+    assert.ok(note.side.y >= note.block.bottom - 1, `note ${note.n} after its paragraph`);
+  }
+  await page.context().close();
+});
+
 const PAGES = {
   front: BASE,
   article: ARTICLE,
+  annotated: ANNOTATED,
   entity: `${BASE}entities/steve-witkoff/`,
   entities: `${BASE}entities/`,
   glossary: `${BASE}glossary/`,

@@ -38,6 +38,12 @@ const FRONT: &[&str] = &[
     "autolink: none",
     "sources: [{ name: AFP, url: \"http://x\" }]",
     "draft: true",
+    "annotations:",
+    "  - { anchor: Putin, kind: context, note: \"[n](entity:nato) Witkoff\" }",
+    "  - { anchor: Putin met, occurrence: 2, kind: quote, note: x }",
+    "  - { anchor: \"met\", occurrence: 0, kind: fact-check, verdict: false, note: y }",
+    "  - { anchor: \"Vladimir\", kind: source, verdict: true, claimant: nato, note: z }",
+    "  - { anchor: \"é\", kind: background, note: \"\" }",
     "&anchor a: *anchor",
     "? complex",
     "---",
@@ -94,6 +100,12 @@ const BODY: &[&str] = &[
     "\u{0}",
     "Київ",
     "e\u{301}",
+    "met",
+    "\n",
+    "\n\n",
+    "*Putin met*",
+    "- ",
+    "# ",
 ];
 
 fn pieces(set: &'static [&'static str], max: usize) -> impl Strategy<Value = Vec<String>> {

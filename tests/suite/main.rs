@@ -12,6 +12,7 @@
 // Test helpers outside #[test] functions unwrap too: a panic there is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod annotations;
 mod autolink;
 mod bad_sites;
 mod build;

@@ -22,6 +22,93 @@
     Object.keys(byTarget).forEach(function (id) { observer.observe(doc.getElementById(id)); });
   }
 
+  // --- Annotations: the numbered notes at the end become sidenotes, beside the line of their
+  // anchor on wide screens and after its paragraph on narrow ones, each toggled by its marker.
+  var annotated = doc.querySelector(".has-notes");
+  if (annotated) setUpNotes(annotated);
+
+  function setUpNotes(article) {
+    var body = article.querySelector(".article-body");
+    var wide = window.matchMedia("(min-width: 76rem)");
+    var notes = [];
+    body.querySelectorAll(".note-ref a[data-note]").forEach(function (ref) {
+      var n = ref.getAttribute("data-note");
+      var item = doc.getElementById("note-" + n);
+      var mark = doc.getElementById("anchor-" + n);
+      var block = ref.closest(".article-body > *");
+      if (!item || !mark || !block) return;
+      var label = item.querySelector(".note-label");
+      var name = (label ? label.textContent : "") + " note " + n;
+      var side = doc.createElement("div");
+      side.className = "sidenote " + (item.className.match(/kind-[a-z-]+/) || [""])[0];
+      side.setAttribute("role", "note");
+      side.setAttribute("aria-label", name);
+      var back = item.querySelector(".note-back");
+      if (back) back.remove();
+      var number = doc.createElement("span");
+      number.className = "sidenote-number";
+      number.setAttribute("aria-hidden", "true");
+      number.textContent = n;
+      side.appendChild(number);
+      while (item.firstChild) side.appendChild(item.firstChild);
+      item.removeAttribute("id");
+      side.id = "note-" + n; // links to #note-N (from entity pages) now land here
+      var after = block;
+      while (after.nextElementSibling && after.nextElementSibling.classList.contains("sidenote")) {
+        after = after.nextElementSibling;
+      }
+      after.after(side);
+      var button = doc.createElement("button");
+      button.type = "button";
+      button.className = "note-toggle";
+      button.id = "note-ref-" + n;
+      button.textContent = n;
+      button.setAttribute("aria-label", name);
+      button.setAttribute("aria-controls", side.id);
+      ref.replaceWith(button);
+      var note = { side: side, mark: mark, button: button };
+      button.addEventListener("click", function () {
+        show(note, side.hidden);
+        place();
+      });
+      notes.push(note);
+    });
+    if (!notes.length) return;
+    article.querySelector(".notes").hidden = true;
+    article.classList.add("notes-ready");
+
+    function show(note, open) {
+      note.side.hidden = !open;
+      note.button.setAttribute("aria-expanded", open ? "true" : "false");
+    }
+    // Wide: every note in the margin, pushed down so that none overlaps the one above.
+    function place() {
+      var top = body.getBoundingClientRect().top, free = 0;
+      notes.forEach(function (note) {
+        if (!wide.matches || note.side.hidden) { note.side.style.top = ""; return; }
+        var y = Math.max(note.mark.getBoundingClientRect().top - top, free);
+        note.side.style.top = y + "px";
+        free = y + note.side.offsetHeight + 12;
+      });
+    }
+    function reset() {
+      notes.forEach(function (note) { show(note, wide.matches); });
+      openTarget();
+      place();
+    }
+    function openTarget() {
+      var m = /^#note-(\d+)$/.exec(location.hash);
+      var note = m && notes.filter(function (x) { return x.side.id === "note-" + m[1]; })[0];
+      if (note) { show(note, true); place(); note.side.scrollIntoView(); }
+    }
+    wide.addEventListener("change", reset);
+    window.addEventListener("resize", place);
+    window.addEventListener("load", place);
+    window.addEventListener("hashchange", openTarget);
+    window.addEventListener("beforeprint", function () { notes.forEach(function (x) { show(x, true); }); });
+    reset();
+  }
+
   // --- Previews of entities and terms, from the data the page carries. ---
   var island = doc.getElementById("gloss-data");
   if (!island) return;
