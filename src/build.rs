@@ -105,6 +105,7 @@ pub fn generate(options: &BuildOptions, sink: &dyn render::Sink) -> Result<Rende
     let overrides = Overrides {
         base_url: options.base_url.clone(),
         drafts: options.drafts,
+        preview: false,
     };
     let Some(config) = config::load(&options.root, &overrides, &mut diags) else {
         return Err(Error::Content(diags.into_vec()));
@@ -144,24 +145,7 @@ pub fn generate(options: &BuildOptions, sink: &dyn render::Sink) -> Result<Rende
             return Err(Error::Content(diags.into_vec()));
         }
     };
-    let mut static_paths: std::collections::BTreeSet<String> = theme
-        .static_files
-        .keys()
-        .map(|name| format!("static/{name}"))
-        .collect();
-    static_paths.extend(
-        [
-            "atom.xml",
-            "sitemap.xml",
-            "news-sitemap.xml",
-            "robots.txt",
-            "404.html",
-            "static/highlight.css",
-        ]
-        .map(String::from),
-    );
-    static_paths.extend(site.tags.keys().map(|slug| format!("tags/{slug}/atom.xml")));
-    resolve::links::check(&site, &static_paths, &mut diags);
+    check_links(&site, &theme, &mut diags);
     t = timings.record(
         "links",
         t,
@@ -193,6 +177,29 @@ pub fn generate(options: &BuildOptions, sink: &dyn render::Sink) -> Result<Rende
         diagnostics: diags.into_vec(),
         timings,
     })
+}
+
+/// Checks every internal link and `#fragment` of the site against the pages and files a build
+/// of it has.
+pub(crate) fn check_links(site: &Site, theme: &Theme, diags: &mut Diagnostics) {
+    let mut static_paths: std::collections::BTreeSet<String> = theme
+        .static_files
+        .keys()
+        .map(|name| format!("static/{name}"))
+        .collect();
+    static_paths.extend(
+        [
+            "atom.xml",
+            "sitemap.xml",
+            "news-sitemap.xml",
+            "robots.txt",
+            "404.html",
+            "static/highlight.css",
+        ]
+        .map(String::from),
+    );
+    static_paths.extend(site.tags.keys().map(|slug| format!("tags/{slug}/atom.xml")));
+    resolve::links::check(site, &static_paths, diags);
 }
 
 /// `gloss build`: the site into the output folder, or nothing at all.

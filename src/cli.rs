@@ -42,6 +42,11 @@ pub enum Command {
     Build(BuildArgs),
     /// Check every file and reference without writing anything.
     Check(SiteArgs),
+    /// Preview the site: build it into memory, serve it, rebuild what an edit touches and
+    /// reload open pages.
+    ///
+    /// Binds 127.0.0.1 unless --bind says otherwise; public/ is not touched.
+    Serve(ServeArgs),
     /// Start a new site in DIR from the built-in theme.
     Init {
         /// The folder to create; it must be new or empty.
@@ -89,6 +94,25 @@ pub struct BuildArgs {
     /// Print how long each phase took (load, resolve, links, render, write).
     #[arg(long)]
     pub timings: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The site's root folder, where site.toml is.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// The port to listen on; 0 picks a free one.
+    #[arg(long, short = 'p', default_value_t = 1111)]
+    pub port: u16,
+    /// The address to listen on. Anything but loopback makes drafts readable on the network.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// Open the site in the desktop's browser.
+    #[arg(long)]
+    pub open: bool,
+    /// Include articles and pages marked `draft: true` (shown with a "Draft" badge).
+    #[arg(long)]
+    pub drafts: bool,
 }
 
 #[derive(Debug, Args)]

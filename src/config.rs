@@ -79,7 +79,7 @@ fn default_front_page_limit() -> usize {
 }
 
 /// The validated site configuration.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Config {
     pub root: PathBuf,
     pub title: String,
@@ -96,6 +96,9 @@ pub struct Config {
     pub feed_limit: usize,
     pub minify: bool,
     pub drafts: bool,
+    /// A local preview (`gloss serve`): asset names are not fingerprinted, so that a stylesheet
+    /// edit changes one file, not every page; nothing is minified or precompressed.
+    pub preview: bool,
 }
 
 /// An absolute site URL that always ends in `/`, possibly with a sub-path.
@@ -147,6 +150,8 @@ impl BaseUrl {
 pub struct Overrides {
     pub base_url: Option<String>,
     pub drafts: bool,
+    /// Building for `gloss serve`: see [`Config::preview`].
+    pub preview: bool,
 }
 
 /// Reads and validates `<root>/site.toml`. Problems go to `diags`; `None` means the site cannot
@@ -239,10 +244,11 @@ pub fn parse(
         theme,
         highlight_theme: raw.highlight_theme,
         front_page_limit: raw.front_page_limit.max(1),
-        precompress: raw.precompress,
+        precompress: raw.precompress && !overrides.preview,
         feed_limit: raw.feed_limit.max(1),
-        minify: raw.minify,
+        minify: raw.minify && !overrides.preview,
         drafts: overrides.drafts,
+        preview: overrides.preview,
     })
 }
 

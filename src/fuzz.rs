@@ -43,7 +43,7 @@ pub fn article(text: &str) -> usize {
     let article = content::parse_article(file, None, "fuzz", &mut local);
     diags.extend(local);
     let mut loaded = Loaded {
-        articles: article.into_iter().collect(),
+        articles: article.into_iter().map(std::sync::Arc::new).collect(),
         pages: Vec::new(),
         entities: entities
             .into_iter()

@@ -22,6 +22,7 @@ pub mod import;
 pub mod render;
 pub mod resolve;
 pub mod scaffold;
+pub mod serve;
 pub mod site;
 pub mod theme;
 pub mod write;

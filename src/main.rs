@@ -90,6 +90,7 @@ fn run(command: Command, out: Output) -> Result<(), u8> {
                 Err(e) => Err(report_error(e, out)),
             }
         }
+        Command::Serve(args) => serve(args, out),
         Command::Import(args) => import(args, out),
         Command::Init { dir } => match gloss::scaffold::init(&dir) {
             Ok(files) => {
@@ -159,6 +160,74 @@ fn print_diagnostics(list: &[Diagnostic], out: Output) {
         } else {
             eprint!("{}", diagnostics::render_human(d, out.color));
         }
+    }
+}
+
+fn serve(args: cli::ServeArgs, out: Output) -> Result<(), u8> {
+    if !args.bind.is_loopback() {
+        eprintln!(
+            "warning: serving on {}: anyone who can reach this machine can read the site, drafts included",
+            args.bind
+        );
+    }
+    let options = gloss::serve::ServeOptions {
+        root: args.root,
+        bind: args.bind,
+        port: args.port,
+        drafts: args.drafts,
+        open: args.open,
+    };
+    let terminal = Terminal {
+        out,
+        warnings: None,
+    };
+    match gloss::serve::serve(options, terminal) {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            eprintln!("error: {e}");
+            Err(2)
+        }
+    }
+}
+
+/// Reports the preview server's builds on the terminal.
+struct Terminal {
+    out: Output,
+    /// The warnings printed last: the same ones are not printed again after every save.
+    warnings: Option<Vec<String>>,
+}
+
+impl gloss::serve::Reporter for Terminal {
+    fn listening(&mut self, url: &str) {
+        // The URL alone on stdout, for scripts; the sentence on stderr, for people.
+        println!("{url}");
+        eprintln!("serving the site at {url} (Ctrl-C stops)");
+    }
+
+    fn built(&mut self, outcome: &gloss::serve::Outcome, total: usize) {
+        let warnings: Vec<String> = outcome.warnings.iter().map(|d| d.to_string()).collect();
+        if self.warnings.as_ref() != Some(&warnings) {
+            print_diagnostics(&outcome.warnings, self.out);
+            self.warnings = Some(warnings);
+        }
+        let what = if outcome.selection.all {
+            "the whole site".to_string()
+        } else if outcome.css_only {
+            "stylesheets".to_string()
+        } else {
+            format!("{} page(s)", outcome.pages)
+        };
+        eprintln!(
+            "rebuilt {what} in {} ms ({} files served)",
+            outcome.elapsed.as_millis(),
+            total
+        );
+    }
+
+    fn failed(&mut self, diagnostics: &[Diagnostic]) {
+        self.warnings = None;
+        print_diagnostics(diagnostics, self.out);
+        eprintln!("error: the build failed; the last good build stays served");
     }
 }
 

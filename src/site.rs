@@ -15,8 +15,8 @@ use crate::content::{Date, EntityKind};
 #[derive(Debug)]
 pub struct Site {
     pub config: Config,
-    /// Newest first; ties by slug.
-    pub articles: Vec<Article>,
+    /// Newest first; ties by slug. Shared, so that `gloss serve` keeps unchanged articles.
+    pub articles: Vec<Arc<Article>>,
     pub pages: Vec<Page>,
     pub entities: BTreeMap<String, Entity>,
     pub terms: BTreeMap<String, Term>,

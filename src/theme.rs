@@ -40,14 +40,14 @@ pub const BUILTIN: &[(&str, &[u8])] = embed![
 ];
 
 /// A template's text and the path to show in messages.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TemplateSource {
     pub text: String,
     pub path: PathBuf,
 }
 
 /// The theme a build uses, overrides applied.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Theme {
     /// By template name (`article.html`).
     pub templates: BTreeMap<String, TemplateSource>,

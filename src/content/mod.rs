@@ -13,7 +13,7 @@ mod date;
 pub mod front_matter;
 pub mod yaml;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -29,8 +29,9 @@ use front_matter::{Entries, RawEntityRef};
 /// Everything read from `content/`, not yet cross-referenced.
 #[derive(Debug, Default)]
 pub struct Loaded {
-    /// Sorted by file path.
-    pub articles: Vec<RawArticle>,
+    /// Sorted by file path. Shared, so that `gloss serve` keeps unchanged articles between
+    /// builds.
+    pub articles: Vec<Arc<RawArticle>>,
     pub pages: Vec<RawPage>,
     /// Registry entries first (file order), then inline ones from articles (article order).
     pub entities: Vec<EntityDef>,
@@ -119,8 +120,69 @@ pub struct TermDef {
     pub location: Location,
 }
 
+/// What earlier loads read, so that `gloss serve` parses again only the files that changed
+/// (by modification time and size).
+#[derive(Debug, Default)]
+pub struct LoadCache {
+    articles: HashMap<PathBuf, CachedArticle>,
+    entities: Option<CachedRegistry<RawEntity>>,
+    terms: Option<CachedRegistry<RawTerm>>,
+}
+
+impl LoadCache {
+    /// Makes the next load read `path` again (a watcher saw it change: two saves within the
+    /// file system's clock tick can leave time and size alike).
+    pub fn forget(&mut self, path: &Path) {
+        self.articles.remove(path);
+        self.articles.remove(&path.with_extension("md"));
+        if self.entities.as_ref().is_some_and(|c| c.path == path) {
+            self.entities = None;
+        }
+        if self.terms.as_ref().is_some_and(|c| c.path == path) {
+            self.terms = None;
+        }
+    }
+}
+
+/// When a file was modified and how long it is: a change to either means reading it again.
+type Stamp = Option<(std::time::SystemTime, u64)>;
+
+fn stamp(path: &Path) -> Stamp {
+    let meta = std::fs::metadata(path).ok()?;
+    Some((meta.modified().ok()?, meta.len()))
+}
+
+#[derive(Debug)]
+struct CachedArticle {
+    /// The Markdown file's and the sidecar's.
+    stamps: (Stamp, Stamp),
+    article: Option<Arc<RawArticle>>,
+    diags: Vec<Diagnostic>,
+}
+
+#[derive(Debug)]
+struct CachedRegistry<T> {
+    path: PathBuf,
+    stamp: Stamp,
+    entries: Vec<(String, T, Location)>,
+    diags: Vec<Diagnostic>,
+}
+
 /// Reads every file under `content/`. Problems go to `diags`; what could be read is returned.
 pub fn load(config: &Config, diags: &mut Diagnostics) -> Loaded {
+    load_inner(config, diags, None)
+}
+
+/// [`load`], reusing what `cache` holds of files that have not changed since, and updating it.
+pub fn load_cached(config: &Config, diags: &mut Diagnostics, cache: &mut LoadCache) -> Loaded {
+    load_inner(config, diags, Some(cache))
+}
+
+fn load_inner(
+    config: &Config,
+    diags: &mut Diagnostics,
+    mut cache: Option<&mut LoadCache>,
+) -> Loaded {
     let content = config.root.join("content");
     if !content.is_dir() {
         diags.push(
@@ -132,23 +194,58 @@ pub fn load(config: &Config, diags: &mut Diagnostics) -> Loaded {
     }
     let files = discover(&config.root, &content, diags);
 
-    let articles: Vec<(Option<RawArticle>, Vec<Diagnostic>)> = files
+    let previous = cache
+        .as_deref_mut()
+        .map(|c| std::mem::take(&mut c.articles));
+    let articles: Vec<(PathBuf, CachedArticle)> = files
         .articles
         .par_iter()
         .map(|path| {
+            let sidecar = path.with_extension("yaml");
+            let stamps = match previous {
+                Some(_) => (
+                    stamp(path),
+                    files
+                        .sidecars
+                        .contains(&sidecar)
+                        .then(|| stamp(&sidecar))
+                        .flatten(),
+                ),
+                None => (None, None),
+            };
+            if let Some(hit) = previous
+                .as_ref()
+                .and_then(|p| p.get(path))
+                .filter(|c| c.stamps == stamps && stamps.0.is_some())
+            {
+                let hit = CachedArticle {
+                    stamps,
+                    article: hit.article.clone(),
+                    diags: hit.diags.clone(),
+                };
+                return (path.clone(), hit);
+            }
             let mut local = Vec::new();
             let article = load_article(&config.root, path, &files.sidecars, &mut local);
-            (article, local)
+            let loaded = CachedArticle {
+                stamps,
+                article: article.map(Arc::new),
+                diags: local,
+            };
+            (path.clone(), loaded)
         })
         .collect();
     let mut loaded = Loaded::default();
-    for (article, local) in articles {
-        diags.extend(local);
-        if let Some(article) = article
+    for (_, entry) in &articles {
+        diags.extend(entry.diags.iter().cloned());
+        if let Some(article) = &entry.article
             && (config.drafts || !article.front.draft)
         {
-            loaded.articles.push(article);
+            loaded.articles.push(Arc::clone(article));
         }
+    }
+    if let Some(cache) = cache.as_deref_mut() {
+        cache.articles = articles.into_iter().collect();
     }
     for sidecar in &files.sidecars {
         if !files.articles.contains(&sidecar.with_extension("md")) {
@@ -170,7 +267,8 @@ pub fn load(config: &Config, diags: &mut Diagnostics) -> Loaded {
         }
     }
     if let Some(path) = &files.entities {
-        loaded.entities = load_registry(&config.root, path, diags)
+        let slot = cache.as_deref_mut().map(|c| &mut c.entities);
+        loaded.entities = load_registry_cached(&config.root, path, diags, slot)
             .into_iter()
             .map(|(id, entity, location)| EntityDef {
                 id,
@@ -180,7 +278,8 @@ pub fn load(config: &Config, diags: &mut Diagnostics) -> Loaded {
             .collect();
     }
     if let Some(path) = &files.glossary {
-        loaded.terms = load_registry(&config.root, path, diags)
+        let slot = cache.map(|c| &mut c.terms);
+        loaded.terms = load_registry_cached(&config.root, path, diags, slot)
             .into_iter()
             .map(|(id, term, location)| TermDef { id, term, location })
             .collect();
@@ -517,6 +616,37 @@ fn load_registry<T: serde::de::DeserializeOwned>(
             Vec::new()
         }
     }
+}
+
+/// [`load_registry`], through `slot` when serving: an unchanged registry is not parsed again.
+fn load_registry_cached<T: serde::de::DeserializeOwned + Clone>(
+    root: &Path,
+    path: &Path,
+    diags: &mut Diagnostics,
+    slot: Option<&mut Option<CachedRegistry<T>>>,
+) -> Vec<(String, T, Location)> {
+    let Some(slot) = slot else {
+        return load_registry(root, path, diags);
+    };
+    let now = stamp(path);
+    if let Some(hit) = slot
+        .as_ref()
+        .filter(|c| c.path == path && c.stamp == now && now.is_some())
+    {
+        diags.extend(hit.diags.iter().cloned());
+        return hit.entries.clone();
+    }
+    let mut local = Diagnostics::new();
+    let entries = load_registry(root, path, &mut local);
+    let local = local.into_vec();
+    diags.extend(local.iter().cloned());
+    *slot = Some(CachedRegistry {
+        path: path.to_path_buf(),
+        stamp: now,
+        entries: entries.clone(),
+        diags: local,
+    });
+    entries
 }
 
 /// Parses a registry already read into memory, in file order, each entry with the location of

@@ -19,7 +19,7 @@ pub fn fingerprinted(name: &str, bytes: &[u8]) -> String {
 
 /// FNV-1a, 64 bits: stable across platforms and compiler versions (unlike std's hasher), which
 /// is all cache-busting needs.
-fn fnv1a(bytes: &[u8]) -> u64 {
+pub fn fnv1a(bytes: &[u8]) -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for &b in bytes {
         hash ^= u64::from(b);
@@ -30,7 +30,10 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 
 /// The theme files pages link to, by name (`style.css`), mapped to their fingerprinted output
 /// path (`static/style.3f9a0c1b.css`).
-pub fn asset_paths(static_files: &BTreeMap<String, Vec<u8>>) -> BTreeMap<String, String> {
+pub fn asset_paths(
+    static_files: &BTreeMap<String, Vec<u8>>,
+    fingerprint: bool,
+) -> BTreeMap<String, String> {
     static_files
         .iter()
         .filter(|(name, _)| {
@@ -39,10 +42,12 @@ pub fn asset_paths(static_files: &BTreeMap<String, Vec<u8>>) -> BTreeMap<String,
                 .any(|ext| name.ends_with(ext))
         })
         .map(|(name, bytes)| {
-            (
-                name.clone(),
-                format!("static/{}", fingerprinted(name, bytes)),
-            )
+            let file = if fingerprint {
+                fingerprinted(name, bytes)
+            } else {
+                name.clone()
+            };
+            (name.clone(), format!("static/{file}"))
         })
         .collect()
 }

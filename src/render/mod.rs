@@ -13,6 +13,8 @@ pub mod markdown;
 pub mod seo;
 mod templates;
 
+use std::collections::BTreeSet;
+
 use rayon::prelude::*;
 use serde_json::{Value, json};
 use tera::Context;
@@ -78,9 +80,73 @@ pub struct Stats {
     pub bytes: usize,
 }
 
+/// A stable hash of a file's content (FNV-1a), for cache validators.
+pub fn content_hash(bytes: &[u8]) -> u64 {
+    assets::fnv1a(bytes)
+}
+
+/// Which files to render: all of them, or those a change touched (`gloss serve`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Selection {
+    pub all: bool,
+    /// Article pages, by slug.
+    pub articles: BTreeSet<String>,
+    /// Entity pages, by id.
+    pub entities: BTreeSet<String>,
+    /// Tag pages and their feeds, by slug.
+    pub tags: BTreeSet<String>,
+    /// The front page, the entity, tag and corrections indexes, glossary, timeline, the feed
+    /// and the sitemaps: everything that lists articles.
+    pub lists: bool,
+    /// Plain pages.
+    pub pages: bool,
+    /// The theme's static files.
+    pub statics: bool,
+}
+
+impl Selection {
+    pub fn all() -> Selection {
+        Selection {
+            all: true,
+            ..Selection::default()
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        *self == Selection::default()
+    }
+
+    fn job(&self, site: &Site, job: &Job) -> bool {
+        self.all
+            || match *job {
+                Job::Index
+                | Job::Entities
+                | Job::Glossary
+                | Job::Timeline
+                | Job::Tags
+                | Job::Corrections => self.lists,
+                Job::Article(i) => self.articles.contains(&site.articles[i].slug),
+                Job::Entity(id) => self.entities.contains(id),
+                Job::Tag(slug) => self.tags.contains(slug),
+                Job::Page(_) => self.pages,
+                Job::NotFound => false,
+            }
+    }
+}
+
 /// Renders every page of the site into `sink`. Template problems come back as diagnostics; a
 /// render that fails has still given some files to the sink, which must then be thrown away.
 pub fn render(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<Stats, RenderError> {
+    render_selected(site, theme, sink, &Selection::all())
+}
+
+/// [`render`], for the files `selection` names only.
+pub fn render_selected(
+    site: &Site,
+    theme: &Theme,
+    sink: &dyn Sink,
+    selection: &Selection,
+) -> Result<Stats, RenderError> {
     use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
     let templates = Templates::new(theme).map_err(|d| RenderError::Templates(vec![d]))?;
     let mut static_files = theme.static_files.clone();
@@ -92,7 +158,7 @@ pub fn render(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<Stats, Rend
         })?;
         static_files.insert("highlight.css".to_string(), css.into_bytes());
     }
-    let asset_paths = assets::asset_paths(&static_files);
+    let asset_paths = assets::asset_paths(&static_files, !site.config.preview);
     let r = Renderer {
         site,
         templates: &templates,
@@ -134,6 +200,7 @@ pub fn render(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<Stats, Rend
     jobs.extend(site.tags.keys().map(|slug| Job::Tag(slug.as_str())));
     jobs.extend((0..site.pages.len()).map(Job::Page));
     jobs.push(Job::NotFound);
+    jobs.retain(|job| selection.job(site, job));
 
     let failures: Vec<RenderError> = jobs
         .par_iter()
@@ -160,8 +227,21 @@ pub fn render(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<Stats, Rend
         return Err(RenderError::Templates(errors));
     }
 
+    let stats = |files: AtomicUsize, pages: AtomicUsize, bytes: AtomicUsize| Stats {
+        files: files.into_inner(),
+        pages: pages.into_inner(),
+        bytes: bytes.into_inner(),
+    };
+    if !(selection.all || selection.lists || !selection.tags.is_empty() || selection.statics) {
+        return Ok(stats(files, pages, bytes));
+    }
     // Feeds carry only the newest articles: render just those bodies, once each.
-    let in_feeds: std::collections::BTreeSet<usize> = feeds::feed_articles(site);
+    let in_feeds: BTreeSet<usize> =
+        if selection.all || selection.lists || !selection.tags.is_empty() {
+            feeds::feed_articles(site)
+        } else {
+            BTreeSet::new()
+        };
     let bodies: std::collections::BTreeMap<usize, String> = in_feeds
         .into_par_iter()
         .map(|i| {
@@ -171,25 +251,33 @@ pub fn render(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<Stats, Rend
             )
         })
         .collect();
-    emit(feeds::atom(site, &bodies))?;
-    for feed in feeds::tag_feeds(site, &bodies) {
-        emit(feed)?;
+    if selection.all || selection.lists {
+        emit(feeds::atom(site, &bodies))?;
+        emit(feeds::news_sitemap(site))?;
+        emit(feeds::sitemap(site, &sitemap_entries(site)))?;
     }
-    emit(feeds::news_sitemap(site))?;
-    emit(feeds::sitemap(site, &sitemap_entries(site)))?;
-    emit(feeds::robots(site))?;
-    // Plain names too, for links written by hand in content or custom templates.
-    for (name, bytes) in &static_files {
-        emit(OutputFile::new(format!("static/{name}"), bytes.clone()))?;
-        if let Some(path) = asset_paths.get(name) {
-            emit(OutputFile::new(path.clone(), bytes.clone()))?;
+    if selection.all || !selection.tags.is_empty() {
+        for feed in feeds::tag_feeds(site, &bodies) {
+            let slug = feed.path.split('/').nth(1).unwrap_or_default();
+            if selection.all || selection.tags.contains(slug) {
+                emit(feed)?;
+            }
         }
     }
-    Ok(Stats {
-        files: files.into_inner(),
-        pages: pages.into_inner(),
-        bytes: bytes.into_inner(),
-    })
+    if selection.all {
+        emit(feeds::robots(site))?;
+    }
+    if selection.all || selection.statics {
+        // Plain names too, for links written by hand in content or custom templates.
+        for (name, bytes) in &static_files {
+            let plain = format!("static/{name}");
+            if let Some(path) = asset_paths.get(name).filter(|p| **p != plain) {
+                emit(OutputFile::new(path.clone(), bytes.clone()))?;
+            }
+            emit(OutputFile::new(plain, bytes.clone()))?;
+        }
+    }
+    Ok(stats(files, pages, bytes))
 }
 
 /// From an article or entity page (`articles/x/`) back to the site root.

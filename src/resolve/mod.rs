@@ -76,16 +76,72 @@ pub fn resolve_with_stats(
     loaded: Loaded,
     diags: &mut Diagnostics,
 ) -> (Site, Stats) {
+    resolve_inner(config, &loaded, None, diags)
+}
+
+/// What earlier resolves worked out, for `gloss serve`: the auto-linker and every article
+/// resolved against the same registries and settings. An article whose loaded form is the
+/// same (shared) one as last time is not resolved again.
+#[derive(Default)]
+pub struct Cache {
+    /// The registries and auto-link mode the entries were made with; a change empties it.
+    key: Option<CacheKey>,
+    /// How many times it was emptied.
+    generation: u64,
+    linker: Option<Arc<(Linker, Vec<Diagnostic>)>>,
+    articles: HashMap<std::path::PathBuf, CachedArticle>,
+}
+
+type CacheKey = (
+    Vec<(String, RawEntity)>,
+    Vec<(String, RawTerm)>,
+    crate::config::AutolinkMode,
+);
+
+struct CachedArticle {
+    raw: Arc<RawArticle>,
+    article: Arc<Article>,
+    firsts: Vec<FirstMention>,
+    diags: Vec<Diagnostic>,
+}
+
+impl Cache {
+    /// Changes whenever the registries or the auto-link mode change, that is whenever every
+    /// article had to be resolved again.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+}
+
+/// [`resolve_with_stats`], reusing and updating `cache`.
+pub fn resolve_cached(
+    config: Config,
+    loaded: &Loaded,
+    cache: &mut Cache,
+    diags: &mut Diagnostics,
+) -> (Site, Stats) {
+    resolve_inner(config, loaded, Some(cache), diags)
+}
+
+fn resolve_inner(
+    config: Config,
+    loaded: &Loaded,
+    mut cache: Option<&mut Cache>,
+    diags: &mut Diagnostics,
+) -> (Site, Stats) {
     let entity_defs = dedupe(
         loaded
             .entities
-            .into_iter()
-            .map(|d| (d.id, d.entity, d.location)),
+            .iter()
+            .map(|d| (d.id.clone(), d.entity.clone(), d.location.clone())),
         "entity",
         diags,
     );
     let term_defs = dedupe(
-        loaded.terms.into_iter().map(|d| (d.id, d.term, d.location)),
+        loaded
+            .terms
+            .iter()
+            .map(|d| (d.id.clone(), d.term.clone(), d.location.clone())),
         "term",
         diags,
     );
@@ -93,20 +149,81 @@ pub fn resolve_with_stats(
         entities: entity_defs.keys().cloned().collect(),
         terms: term_defs.keys().cloned().collect(),
     };
-    let linker = build_linker(&entity_defs, &term_defs, diags);
+    if let Some(cache) = cache.as_deref_mut() {
+        let key: CacheKey = (
+            entity_defs
+                .iter()
+                .map(|(id, (e, _))| (id.clone(), e.clone()))
+                .collect(),
+            term_defs
+                .iter()
+                .map(|(id, (t, _))| (id.clone(), t.clone()))
+                .collect(),
+            config.autolink,
+        );
+        if cache.key.as_ref() != Some(&key) {
+            *cache = Cache {
+                key: Some(key),
+                generation: cache.generation + 1,
+                ..Cache::default()
+            };
+        }
+    }
+    let linker = match cache.as_deref().and_then(|c| c.linker.clone()) {
+        Some(linker) => linker,
+        None => {
+            let mut local = Diagnostics::new();
+            let linker = build_linker(&entity_defs, &term_defs, &mut local);
+            Arc::new((linker, local.into_vec()))
+        }
+    };
+    diags.extend(linker.1.iter().cloned());
+    if let Some(cache) = cache.as_deref_mut() {
+        cache.linker = Some(Arc::clone(&linker));
+    }
+    let linker = &linker.0;
 
     check_duplicate_slugs(&loaded.articles, diags);
 
-    let resolved: Vec<(Article, Vec<FirstMention>, Vec<Diagnostic>)> = loaded
+    let previous = cache
+        .as_deref_mut()
+        .map(|c| std::mem::take(&mut c.articles));
+    let resolved: Vec<CachedArticle> = loaded
         .articles
         .par_iter()
-        .map(|raw| resolve_article(raw, &config, &known, &linker))
+        .map(|raw| {
+            let hit = previous
+                .as_ref()
+                .and_then(|p| p.get(&raw.file.path))
+                .filter(|c| Arc::ptr_eq(&c.raw, raw));
+            match hit {
+                Some(hit) => CachedArticle {
+                    raw: Arc::clone(raw),
+                    article: Arc::clone(&hit.article),
+                    firsts: hit.firsts.clone(),
+                    diags: hit.diags.clone(),
+                },
+                None => {
+                    let (article, firsts, diags) = resolve_article(raw, &config, &known, linker);
+                    CachedArticle {
+                        raw: Arc::clone(raw),
+                        article: Arc::new(article),
+                        firsts,
+                        diags,
+                    }
+                }
+            }
+        })
         .collect();
-    let mut resolved: Vec<(Article, Vec<FirstMention>)> = resolved
+    let mut resolved: Vec<(Arc<Article>, Vec<FirstMention>)> = resolved
         .into_iter()
-        .map(|(article, mentions, local)| {
-            diags.extend(local);
-            (article, mentions)
+        .map(|entry| {
+            diags.extend(entry.diags.iter().cloned());
+            let pair = (Arc::clone(&entry.article), entry.firsts.clone());
+            if let Some(cache) = cache.as_deref_mut() {
+                cache.articles.insert(entry.raw.file.path.clone(), entry);
+            }
+            pair
         })
         .collect();
     resolved.sort_by(|(a, _), (b, _)| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
@@ -136,7 +253,8 @@ pub fn resolve_with_stats(
         .collect();
 
     // Backlinks, in article order (newest first). First mentions are moved, not copied.
-    let (articles, firsts): (Vec<Article>, Vec<Vec<FirstMention>>) = resolved.into_iter().unzip();
+    let (articles, firsts): (Vec<Arc<Article>>, Vec<Vec<FirstMention>>) =
+        resolved.into_iter().unzip();
     for (index, (article, firsts)) in articles.iter().zip(firsts).enumerate() {
         for first in firsts {
             let mention = Mention {
@@ -340,7 +458,7 @@ fn build_linker(
     Linker::new(&names)
 }
 
-fn check_duplicate_slugs(articles: &[RawArticle], diags: &mut Diagnostics) {
+fn check_duplicate_slugs(articles: &[Arc<RawArticle>], diags: &mut Diagnostics) {
     let mut seen: BTreeMap<&str, &RawArticle> = BTreeMap::new();
     for article in articles {
         if let Some(first) = seen.get(article.slug.as_str()) {
@@ -367,6 +485,7 @@ fn check_duplicate_slugs(articles: &[RawArticle], diags: &mut Diagnostics) {
 }
 
 /// The first mention of an entity or term in an article, for its backlink.
+#[derive(Clone)]
 struct FirstMention {
     target: Ref,
     sentence: String,
@@ -791,7 +910,7 @@ fn truncate_words(text: &str, max: usize) -> String {
 /// For each entity, walks the articles that mention it and counts the other entities in them in
 /// one dense array reused across entities: at 10,000 articles that is millions of increments, and
 /// a dense array keeps them in cache where per-entity hash maps did not.
-fn relate(articles: &[Article], entities: &mut BTreeMap<String, Entity>) {
+fn relate(articles: &[Arc<Article>], entities: &mut BTreeMap<String, Entity>) {
     let index: FxHashMap<&str, u32> = entities
         .keys()
         .enumerate()

@@ -21,4 +21,5 @@ mod errors;
 mod fuzz;
 mod import;
 mod pages;
+mod serve;
 mod site_test;

@@ -1,0 +1,352 @@
+//! `gloss serve`: build the site into memory, serve it, watch the sources, rebuild what an edit
+//! touched and tell open pages to reload.
+//!
+//! Three parts, each in its own thread or task: the watcher (notify) feeds paths into a channel;
+//! the rebuild loop waits for a quiet moment, runs an incremental [`Session`] rebuild and swaps
+//! the files in; the HTTP server (axum) serves the current files and streams reload events to
+//! pages over Server-Sent Events. A failed rebuild leaves the last good files served and sends
+//! its diagnostics to the pages, which show them over the page.
+
+mod http;
+mod session;
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, SystemTime};
+
+pub use session::{Outcome, Session, SessionOptions};
+
+use crate::diagnostics::Diagnostic;
+
+/// What `gloss serve` takes.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub bind: IpAddr,
+    /// 0 picks a free port.
+    pub port: u16,
+    pub drafts: bool,
+    pub open: bool,
+}
+
+/// Told about every build, for the terminal.
+pub trait Reporter: Send + 'static {
+    /// The server listens at `url`.
+    fn listening(&mut self, url: &str);
+    fn built(&mut self, outcome: &Outcome, total_files: usize);
+    fn failed(&mut self, diagnostics: &[Diagnostic]);
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("cannot watch the site: {0}")]
+    Watch(#[from] notify::Error),
+    #[error("cannot start the server: {0}")]
+    Runtime(std::io::Error),
+}
+
+/// A served file.
+#[derive(Debug)]
+pub struct File {
+    pub bytes: Vec<u8>,
+    /// Of the bytes; quoted, as the ETag header wants it.
+    pub etag: String,
+    /// When a build last changed it.
+    pub modified: SystemTime,
+}
+
+/// What the server serves, swapped whole by each build.
+#[derive(Debug, Default)]
+pub struct Served {
+    pub files: HashMap<String, Arc<File>>,
+    /// The last build's errors, each drawn for people: shown over every page until a build
+    /// succeeds.
+    pub errors: Option<Arc<ErrorReport>>,
+    /// Counts builds, good and bad.
+    pub generation: u64,
+}
+
+#[derive(Debug, serde::Serialize)]
+pub struct ErrorReport {
+    pub errors: Vec<ReportedDiagnostic>,
+}
+
+#[derive(Debug, serde::Serialize)]
+pub struct ReportedDiagnostic {
+    pub code: &'static str,
+    pub message: String,
+    /// `file:line:column`, when the problem has a place.
+    pub location: Option<String>,
+    /// The diagnostic as the terminal shows it, snippet included, without colour.
+    pub text: String,
+}
+
+impl ErrorReport {
+    fn new(diagnostics: &[Diagnostic]) -> ErrorReport {
+        let errors = diagnostics
+            .iter()
+            .filter(|d| d.severity == crate::diagnostics::Severity::Error)
+            .map(|d| {
+                let json = crate::diagnostics::to_json(d);
+                let location = match (json["file"].as_str(), json["line"].as_u64()) {
+                    (Some(file), Some(line)) => Some(format!(
+                        "{file}:{line}:{}",
+                        json["column"].as_u64().unwrap_or(1)
+                    )),
+                    (Some(file), None) => Some(file.to_string()),
+                    _ => None,
+                };
+                ReportedDiagnostic {
+                    code: d.code,
+                    message: d.message.clone(),
+                    location,
+                    text: crate::diagnostics::render_human(d, false),
+                }
+            })
+            .collect();
+        ErrorReport { errors }
+    }
+}
+
+/// What pages are told over the event stream.
+#[derive(Debug, Clone)]
+pub enum LiveEvent {
+    /// Pages changed: reload.
+    Reload { changed: Arc<Vec<String>> },
+    /// Only stylesheets changed: swap them.
+    Css,
+    /// The build failed: show these.
+    Errors(Arc<ErrorReport>),
+}
+
+/// Shared between the rebuild loop and the server.
+pub struct State {
+    pub served: RwLock<Arc<Served>>,
+    pub events: tokio::sync::broadcast::Sender<LiveEvent>,
+}
+
+impl State {
+    pub fn current(&self) -> Arc<Served> {
+        Arc::clone(&self.served.read().unwrap_or_else(|e| e.into_inner()))
+    }
+}
+
+/// Runs `gloss serve` until the process is stopped.
+pub fn serve(options: ServeOptions, mut reporter: impl Reporter) -> Result<(), ServeError> {
+    // Absolute, so that the watcher's paths and the loader's compare equal.
+    let mut options = options;
+    options.root = std::path::absolute(&options.root).map_err(ServeError::Runtime)?;
+    let addr = SocketAddr::new(options.bind, options.port);
+    let listener =
+        std::net::TcpListener::bind(addr).map_err(|source| ServeError::Bind { addr, source })?;
+    let local = listener
+        .local_addr()
+        .map_err(|source| ServeError::Bind { addr, source })?;
+    let host = match local.ip() {
+        ip if ip.is_unspecified() => "127.0.0.1".to_string(),
+        IpAddr::V6(ip) => format!("[{ip}]"),
+        ip => ip.to_string(),
+    };
+    let url = format!("http://{host}:{}/", local.port());
+
+    let (events, _) = tokio::sync::broadcast::channel(64);
+    let state = Arc::new(State {
+        served: RwLock::new(Arc::new(Served::default())),
+        events,
+    });
+    let mut session = Session::new(SessionOptions {
+        root: options.root.clone(),
+        base_url: url.clone(),
+        drafts: options.drafts,
+    });
+    apply(&state, session.rebuild(), &mut reporter);
+    // The socket is bound, so connections wait in its backlog until the server accepts them.
+    reporter.listening(&url);
+
+    let (tx, rx) = std::sync::mpsc::channel::<PathBuf>();
+    let _watcher = watch(&options.root, tx)?;
+    {
+        let state = Arc::clone(&state);
+        std::thread::Builder::new()
+            .name("gloss-rebuild".into())
+            .spawn(move || rebuild_loop(&rx, &mut session, &state, &mut reporter))
+            .map_err(ServeError::Runtime)?;
+    }
+    if options.open {
+        open_browser(&url);
+    }
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(ServeError::Runtime)?;
+    runtime.block_on(async move {
+        listener
+            .set_nonblocking(true)
+            .map_err(ServeError::Runtime)?;
+        let listener = tokio::net::TcpListener::from_std(listener).map_err(ServeError::Runtime)?;
+        axum::serve(listener, http::router(state))
+            .await
+            .map_err(ServeError::Runtime)
+    })
+}
+
+/// Folders whose files the site is made of; `site.toml` is watched through the root.
+const SOURCES: &[&str] = &["content", "templates", "themes", "static"];
+
+/// Watches the site's sources. Editors that save by writing a new file and renaming it over the
+/// old one (vim, many IDEs) show up as create and rename events in the folder, which are
+/// watched, not the files.
+fn watch(
+    root: &Path,
+    tx: std::sync::mpsc::Sender<PathBuf>,
+) -> Result<notify::RecommendedWatcher, notify::Error> {
+    use notify::{RecursiveMode, Watcher};
+    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+        if let Ok(event) = event {
+            if matches!(event.kind, notify::EventKind::Access(_)) {
+                return;
+            }
+            for path in event.paths {
+                let _ = tx.send(path);
+            }
+        }
+    })?;
+    watcher.watch(root, RecursiveMode::NonRecursive)?;
+    for dir in SOURCES {
+        let dir = root.join(dir);
+        if dir.is_dir() {
+            watcher.watch(&dir, RecursiveMode::Recursive)?;
+        }
+    }
+    Ok(watcher)
+}
+
+/// Whether a changed path can change the site.
+fn relevant(root: &Path, path: &Path) -> bool {
+    let Ok(rel) = path.strip_prefix(root) else {
+        return false;
+    };
+    let mut parts = rel.iter().map(|p| p.to_string_lossy());
+    match parts.next().as_deref() {
+        Some("site.toml") => true,
+        Some(dir) if SOURCES.contains(&dir) => !rel.iter().any(|p| {
+            let p = p.to_string_lossy();
+            p.starts_with('.') || p.ends_with('~') || p.ends_with(".swp")
+        }),
+        _ => false,
+    }
+}
+
+/// How long the sources must be quiet before a rebuild: an editor's save is several events.
+const SETTLE: Duration = Duration::from_millis(25);
+
+fn rebuild_loop(
+    rx: &std::sync::mpsc::Receiver<PathBuf>,
+    session: &mut Session,
+    state: &State,
+    reporter: &mut impl Reporter,
+) {
+    let root = session.root().to_path_buf();
+    while let Ok(first) = rx.recv() {
+        let mut paths = vec![first];
+        while let Ok(path) = rx.recv_timeout(SETTLE) {
+            paths.push(path);
+        }
+        paths.retain(|p| relevant(&root, p));
+        if !paths.is_empty() {
+            session.touched(paths.iter().map(PathBuf::as_path));
+            apply(state, session.rebuild(), reporter);
+        }
+    }
+}
+
+/// Swaps a build's files in and tells pages.
+fn apply(state: &State, result: Result<Outcome, Vec<Diagnostic>>, reporter: &mut impl Reporter) {
+    let current = state.current();
+    match result {
+        Ok(outcome) => {
+            let now = SystemTime::now();
+            let mut files = current.files.clone();
+            let mut changed = Vec::new();
+            if outcome.selection.all {
+                let now: std::collections::HashSet<&str> =
+                    outcome.files.iter().map(|f| f.path.as_str()).collect();
+                files.retain(|path, _| now.contains(path.as_str()));
+            }
+            for path in &outcome.removed {
+                if files.remove(path).is_some() {
+                    changed.push(path.clone());
+                }
+            }
+            for file in &outcome.files {
+                let etag = format!("\"{:016x}\"", crate::render::content_hash(&file.bytes));
+                if files.get(&file.path).is_some_and(|f| f.etag == etag) {
+                    continue;
+                }
+                changed.push(file.path.clone());
+                files.insert(
+                    file.path.clone(),
+                    Arc::new(File {
+                        bytes: file.bytes.clone(),
+                        etag,
+                        modified: now,
+                    }),
+                );
+            }
+            let had_errors = current.errors.is_some();
+            let total = files.len();
+            *state.served.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(Served {
+                files,
+                errors: None,
+                generation: current.generation + 1,
+            });
+            reporter.built(&outcome, total);
+            if outcome.css_only && !had_errors {
+                let _ = state.events.send(LiveEvent::Css);
+            } else if !changed.is_empty() || had_errors {
+                let _ = state.events.send(LiveEvent::Reload {
+                    changed: Arc::new(changed),
+                });
+            }
+        }
+        Err(diagnostics) => {
+            let report = Arc::new(ErrorReport::new(&diagnostics));
+            *state.served.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(Served {
+                files: current.files.clone(),
+                errors: Some(Arc::clone(&report)),
+                generation: current.generation + 1,
+            });
+            reporter.failed(&diagnostics);
+            let _ = state.events.send(LiveEvent::Errors(report));
+        }
+    }
+}
+
+/// Opens `url` in the desktop's browser, if there is one.
+fn open_browser(url: &str) {
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    if std::process::Command::new(opener)
+        .arg(url)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .is_err()
+    {
+        eprintln!("could not open a browser ({opener}); open {url} yourself");
+    }
+}

@@ -1,0 +1,305 @@
+//! Incremental rebuilds for `gloss serve`: the pipeline of `gloss build`, with what did not
+//! change kept from the build before.
+//!
+//! - load re-reads only files whose modification time or size changed ([`LoadCache`]);
+//! - resolve re-resolves only articles that were read again, unless the registries or the
+//!   auto-link mode changed ([`resolve::Cache`]);
+//! - render renders only the pages a change touches ([`Selection`]): an edited article's page,
+//!   the entity pages of everything it mentions (before and after the edit), its tags' pages
+//!   and feeds, and the pages that list articles. A template or site.toml change renders all.
+//!
+//! Nothing here writes to disk: files go to memory for the server.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::build::check_links;
+use crate::config::{self, Config, Overrides};
+use crate::content::{self, LoadCache};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::render::{self, OutputFile, Selection, Sink, SinkError};
+use crate::resolve;
+use crate::site::{Article, Site};
+use crate::theme::Theme;
+
+/// What the server asks of a build.
+#[derive(Debug, Clone)]
+pub struct SessionOptions {
+    pub root: std::path::PathBuf,
+    /// The local address pages are served at.
+    pub base_url: String,
+    pub drafts: bool,
+}
+
+/// The last good build, to compare the next one with.
+struct Last {
+    config: Config,
+    theme: Theme,
+    site: Site,
+    resolve_generation: u64,
+    /// Every file of the site, by path.
+    paths: BTreeSet<String>,
+}
+
+pub struct Session {
+    options: SessionOptions,
+    load_cache: LoadCache,
+    resolve_cache: resolve::Cache,
+    last: Option<Last>,
+}
+
+/// What a successful rebuild changed.
+#[derive(Debug)]
+pub struct Outcome {
+    /// What was rendered.
+    pub selection: Selection,
+    /// Pages (HTML files) rendered.
+    pub pages: usize,
+    /// Files rendered, pages included.
+    pub files: Vec<OutputFile>,
+    /// Paths of files that no longer exist.
+    pub removed: Vec<String>,
+    /// Only stylesheets changed: pages can swap them without reloading.
+    pub css_only: bool,
+    /// Warnings of the whole site.
+    pub warnings: Vec<Diagnostic>,
+    pub elapsed: Duration,
+}
+
+impl Session {
+    pub fn new(options: SessionOptions) -> Session {
+        Session {
+            options,
+            load_cache: LoadCache::default(),
+            resolve_cache: resolve::Cache::default(),
+            last: None,
+        }
+    }
+
+    /// The site's root folder.
+    pub fn root(&self) -> &std::path::Path {
+        &self.options.root
+    }
+
+    /// Makes the next rebuild read these files again, whatever their time stamps say.
+    pub fn touched<'p>(&mut self, paths: impl IntoIterator<Item = &'p std::path::Path>) {
+        for path in paths {
+            self.load_cache.forget(path);
+        }
+    }
+
+    /// Builds what changed since the last good build. On errors, returns every diagnostic and
+    /// keeps the last good build as the base for the next one.
+    pub fn rebuild(&mut self) -> Result<Outcome, Vec<Diagnostic>> {
+        let started = Instant::now();
+        let mut diags = Diagnostics::new();
+        let overrides = Overrides {
+            base_url: Some(self.options.base_url.clone()),
+            drafts: self.options.drafts,
+            preview: true,
+        };
+        let Some(config) = config::load(&self.options.root, &overrides, &mut diags) else {
+            return Err(diags.into_vec());
+        };
+        let theme = Theme::load(&config);
+        let loaded = content::load_cached(&config, &mut diags, &mut self.load_cache);
+        let (site, _) =
+            resolve::resolve_cached(config.clone(), &loaded, &mut self.resolve_cache, &mut diags);
+        let theme = match theme {
+            Ok(theme) => theme,
+            Err(errors) => {
+                diags.extend(errors);
+                return Err(diags.into_vec());
+            }
+        };
+        check_links(&site, &theme, &mut diags);
+        if diags.has_errors() {
+            return Err(diags.into_vec());
+        }
+
+        let generation = self.resolve_cache.generation();
+        let (selection, css_only) = match &self.last {
+            Some(last) => affected(last, &config, &theme, &site, generation),
+            None => (Selection::all(), false),
+        };
+        let sink = Memory::default();
+        let stats = if selection.is_empty() {
+            render::Stats::default()
+        } else {
+            match render::render_selected(&site, &theme, &sink, &selection) {
+                Ok(stats) => stats,
+                Err(render::RenderError::Templates(errors)) => {
+                    diags.extend(errors);
+                    return Err(diags.into_vec());
+                }
+                Err(render::RenderError::Sink(e)) => {
+                    return Err(vec![Diagnostic::error("gloss::io", e.to_string())]);
+                }
+            }
+        };
+        let files = sink.into_files();
+
+        let mut removed = Vec::new();
+        let mut paths = self
+            .last
+            .as_ref()
+            .map(|l| l.paths.clone())
+            .unwrap_or_default();
+        if selection.all {
+            let now: BTreeSet<String> = files.iter().map(|f| f.path.clone()).collect();
+            removed = paths.difference(&now).cloned().collect();
+            paths = now;
+        } else if let Some(last) = &self.last {
+            removed = gone(&last.site, &site);
+            for path in &removed {
+                paths.remove(path);
+            }
+            paths.extend(files.iter().map(|f| f.path.clone()));
+        }
+        self.last = Some(Last {
+            config,
+            theme,
+            site,
+            resolve_generation: generation,
+            paths,
+        });
+        Ok(Outcome {
+            selection,
+            pages: stats.pages,
+            files,
+            removed,
+            css_only,
+            warnings: diags.into_vec(),
+            elapsed: started.elapsed(),
+        })
+    }
+}
+
+/// What a change touched, comparing the last good build with this one; and whether only
+/// stylesheets changed.
+fn affected(
+    last: &Last,
+    config: &Config,
+    theme: &Theme,
+    site: &Site,
+    generation: u64,
+) -> (Selection, bool) {
+    if last.config != *config
+        || last.theme.templates != theme.templates
+        || last.resolve_generation != generation
+    {
+        return (Selection::all(), false);
+    }
+    let mut selection = Selection {
+        statics: last.theme.static_files != theme.static_files,
+        ..Selection::default()
+    };
+
+    let before: BTreeMap<&str, &Arc<Article>> = last
+        .site
+        .articles
+        .iter()
+        .map(|a| (a.slug.as_str(), a))
+        .collect();
+    let after: BTreeMap<&str, &Arc<Article>> =
+        site.articles.iter().map(|a| (a.slug.as_str(), a)).collect();
+    let slugs: BTreeSet<&str> = before.keys().chain(after.keys()).copied().collect();
+    for slug in slugs {
+        let (old, new) = (before.get(slug), after.get(slug));
+        if let (Some(old), Some(new)) = (old, new)
+            && Arc::ptr_eq(old, new)
+        {
+            continue;
+        }
+        selection.lists = true;
+        if new.is_some() {
+            selection.articles.insert(slug.to_string());
+        }
+        for a in old.into_iter().chain(new) {
+            selection
+                .entities
+                .extend(a.mentions.iter().chain(&a.about).cloned());
+            selection
+                .tags
+                .extend(a.tags.iter().map(|(slug, _)| slug.clone()));
+        }
+    }
+    // "Often mentioned with" can change for entities the edited articles do not mention.
+    for (id, entity) in &site.entities {
+        if last.site.entities.get(id).map(|e| &e.related) != Some(&entity.related) {
+            selection.entities.insert(id.clone());
+        }
+    }
+    selection
+        .entities
+        .retain(|id| site.entities.contains_key(id));
+    selection.tags.retain(|slug| site.tags.contains_key(slug));
+
+    let page_key = |s: &Site| -> Vec<(String, String, String)> {
+        s.pages
+            .iter()
+            .map(|p| (p.slug.clone(), p.title.clone(), p.body.source().to_string()))
+            .collect()
+    };
+    if page_key(&last.site) != page_key(site) {
+        selection.pages = true;
+        selection.lists = true; // the sitemap
+    }
+    let css_only = selection.statics
+        && Selection {
+            statics: false,
+            ..selection.clone()
+        }
+        .is_empty()
+        && theme
+            .static_files
+            .iter()
+            .filter(|(name, bytes)| last.theme.static_files.get(*name) != Some(*bytes))
+            .all(|(name, _)| name.ends_with(".css"));
+    (selection, css_only)
+}
+
+/// Files of the last build that this one no longer has: pages of removed articles, tags and
+/// plain pages.
+fn gone(before: &Site, after: &Site) -> Vec<String> {
+    let mut out = Vec::new();
+    let slugs: BTreeSet<&str> = after.articles.iter().map(|a| a.slug.as_str()).collect();
+    for a in &before.articles {
+        if !slugs.contains(a.slug.as_str()) {
+            out.push(format!("articles/{}/index.html", a.slug));
+        }
+    }
+    for slug in before.tags.keys() {
+        if !after.tags.contains_key(slug) {
+            out.push(format!("tags/{slug}/index.html"));
+            out.push(format!("tags/{slug}/atom.xml"));
+        }
+    }
+    let pages: BTreeSet<&str> = after.pages.iter().map(|p| p.slug.as_str()).collect();
+    for p in &before.pages {
+        if !pages.contains(p.slug.as_str()) {
+            out.push(format!("{}/index.html", p.slug));
+        }
+    }
+    out
+}
+
+/// Keeps rendered files in memory.
+#[derive(Default)]
+struct Memory(Mutex<Vec<OutputFile>>);
+
+impl Memory {
+    fn into_files(self) -> Vec<OutputFile> {
+        let mut files = self.0.into_inner().unwrap_or_else(|e| e.into_inner());
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        files
+    }
+}
+
+impl Sink for Memory {
+    fn put(&self, file: OutputFile) -> Result<(), SinkError> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).push(file);
+        Ok(())
+    }
+}
