@@ -193,7 +193,7 @@ pub struct KeyPoint {
     pub target: Option<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Dated {
     pub date: Date,
     pub text: String,
@@ -249,10 +249,10 @@ pub struct Mention {
     /// Index into `Site::articles`.
     pub article: usize,
     /// The sentence of the first mention; empty when the article only lists the entity in its
-    /// front matter.
-    pub sentence: String,
+    /// front matter. Shared with `gloss serve`'s cache.
+    pub sentence: Arc<str>,
     /// The id of the paragraph that holds it.
-    pub anchor: Option<String>,
+    pub anchor: Option<Arc<str>>,
     /// Annotation notes of the article that mention it.
     pub notes: Vec<NoteMention>,
 }

@@ -95,13 +95,50 @@ pub struct Selection {
     pub entities: BTreeSet<String>,
     /// Tag pages and their feeds, by slug.
     pub tags: BTreeSet<String>,
-    /// The front page, the entity, tag and corrections indexes, glossary, timeline, the feed
-    /// and the sitemaps: everything that lists articles.
-    pub lists: bool,
+    /// Pages and files that list articles.
+    pub lists: Lists,
+    /// Tag feeds, by tag slug.
+    pub tag_feeds: BTreeSet<String>,
     /// Plain pages.
     pub pages: bool,
     /// The theme's static files.
     pub statics: bool,
+}
+
+/// The pages and files that list articles, each of which an edit may or may not change.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Lists {
+    pub front: bool,
+    /// The entity index, with mention counts.
+    pub entities: bool,
+    pub glossary: bool,
+    pub timeline: bool,
+    pub tags: bool,
+    pub corrections: bool,
+    /// The site's Atom feed.
+    pub feed: bool,
+    /// The sitemap and the news sitemap.
+    pub sitemaps: bool,
+}
+
+impl Lists {
+    pub fn all() -> Lists {
+        Lists {
+            front: true,
+            entities: true,
+            glossary: true,
+            timeline: true,
+            tags: true,
+            corrections: true,
+            feed: true,
+            sitemaps: true,
+        }
+    }
+}
+
+/// The articles (indexes into `Site::articles`) whose full text the feeds carry.
+pub fn feed_articles(site: &Site) -> BTreeSet<usize> {
+    feeds::feed_articles(site)
 }
 
 impl Selection {
@@ -119,12 +156,12 @@ impl Selection {
     fn job(&self, site: &Site, job: &Job) -> bool {
         self.all
             || match *job {
-                Job::Index
-                | Job::Entities
-                | Job::Glossary
-                | Job::Timeline
-                | Job::Tags
-                | Job::Corrections => self.lists,
+                Job::Index => self.lists.front,
+                Job::Entities => self.lists.entities,
+                Job::Glossary => self.lists.glossary,
+                Job::Timeline => self.lists.timeline,
+                Job::Tags => self.lists.tags,
+                Job::Corrections => self.lists.corrections,
                 Job::Article(i) => self.articles.contains(&site.articles[i].slug),
                 Job::Entity(id) => self.entities.contains(id),
                 Job::Tag(slug) => self.tags.contains(slug),
@@ -232,16 +269,17 @@ pub fn render_selected(
         pages: pages.into_inner(),
         bytes: bytes.into_inner(),
     };
-    if !(selection.all || selection.lists || !selection.tags.is_empty() || selection.statics) {
+    let feeds_wanted = selection.all || selection.lists.feed || !selection.tag_feeds.is_empty();
+    let sitemaps = selection.all || selection.lists.sitemaps;
+    if !(feeds_wanted || sitemaps || selection.statics) {
         return Ok(stats(files, pages, bytes));
     }
     // Feeds carry only the newest articles: render just those bodies, once each.
-    let in_feeds: BTreeSet<usize> =
-        if selection.all || selection.lists || !selection.tags.is_empty() {
-            feeds::feed_articles(site)
-        } else {
-            BTreeSet::new()
-        };
+    let in_feeds: BTreeSet<usize> = if feeds_wanted {
+        feeds::feed_articles(site)
+    } else {
+        BTreeSet::new()
+    };
     let bodies: std::collections::BTreeMap<usize, String> = in_feeds
         .into_par_iter()
         .map(|i| {
@@ -251,15 +289,17 @@ pub fn render_selected(
             )
         })
         .collect();
-    if selection.all || selection.lists {
+    if selection.all || selection.lists.feed {
         emit(feeds::atom(site, &bodies))?;
+    }
+    if sitemaps {
         emit(feeds::news_sitemap(site))?;
         emit(feeds::sitemap(site, &sitemap_entries(site)))?;
     }
-    if selection.all || !selection.tags.is_empty() {
+    if selection.all || !selection.tag_feeds.is_empty() {
         for feed in feeds::tag_feeds(site, &bodies) {
             let slug = feed.path.split('/').nth(1).unwrap_or_default();
-            if selection.all || selection.tags.contains(slug) {
+            if selection.all || selection.tag_feeds.contains(slug) {
                 emit(feed)?;
             }
         }

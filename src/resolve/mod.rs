@@ -90,6 +90,8 @@ pub struct Cache {
     generation: u64,
     linker: Option<Arc<(Linker, Vec<Diagnostic>)>>,
     articles: HashMap<std::path::PathBuf, CachedArticle>,
+    /// Each entity's related entities, as last worked out.
+    related: HashMap<String, Vec<String>>,
 }
 
 type CacheKey = (
@@ -101,8 +103,8 @@ type CacheKey = (
 struct CachedArticle {
     raw: Arc<RawArticle>,
     article: Arc<Article>,
-    firsts: Vec<FirstMention>,
-    diags: Vec<Diagnostic>,
+    firsts: Arc<Vec<FirstMention>>,
+    diags: Arc<Vec<Diagnostic>>,
 }
 
 impl Cache {
@@ -185,10 +187,10 @@ fn resolve_inner(
 
     check_duplicate_slugs(&loaded.articles, diags);
 
-    let previous = cache
+    let mut previous = cache
         .as_deref_mut()
         .map(|c| std::mem::take(&mut c.articles));
-    let resolved: Vec<CachedArticle> = loaded
+    let resolved: Vec<(CachedArticle, bool)> = loaded
         .articles
         .par_iter()
         .map(|raw| {
@@ -197,35 +199,59 @@ fn resolve_inner(
                 .and_then(|p| p.get(&raw.file.path))
                 .filter(|c| Arc::ptr_eq(&c.raw, raw));
             match hit {
-                Some(hit) => CachedArticle {
-                    raw: Arc::clone(raw),
-                    article: Arc::clone(&hit.article),
-                    firsts: hit.firsts.clone(),
-                    diags: hit.diags.clone(),
-                },
-                None => {
-                    let (article, firsts, diags) = resolve_article(raw, &config, &known, linker);
+                Some(hit) => (
                     CachedArticle {
                         raw: Arc::clone(raw),
+                        article: Arc::clone(&hit.article),
+                        firsts: Arc::clone(&hit.firsts),
+                        diags: Arc::clone(&hit.diags),
+                    },
+                    true,
+                ),
+                None => {
+                    let (article, firsts, diags) = resolve_article(raw, &config, &known, linker);
+                    let entry = CachedArticle {
+                        raw: Arc::clone(raw),
                         article: Arc::new(article),
-                        firsts,
-                        diags,
-                    }
+                        firsts: Arc::new(firsts),
+                        diags: Arc::new(diags),
+                    };
+                    (entry, false)
                 }
             }
         })
         .collect();
-    let mut resolved: Vec<(Arc<Article>, Vec<FirstMention>)> = resolved
+    // Entities whose related lists may have changed: those of every article resolved anew, as
+    // it was and as it is, and of every article that is gone. `None`: all of them.
+    let mut dirty: Option<BTreeSet<String>> = previous.as_ref().map(|_| BTreeSet::new());
+    let mut mark_dirty = |a: &Article| {
+        if let Some(set) = dirty.as_mut() {
+            set.extend(a.mentions.iter().chain(&a.about).cloned());
+        }
+    };
+    let mut resolved: Vec<(Arc<Article>, Arc<Vec<FirstMention>>)> = resolved
         .into_iter()
-        .map(|entry| {
+        .map(|(entry, hit)| {
             diags.extend(entry.diags.iter().cloned());
-            let pair = (Arc::clone(&entry.article), entry.firsts.clone());
+            let old = previous
+                .as_mut()
+                .and_then(|p| p.remove(&entry.raw.file.path));
+            if !hit {
+                mark_dirty(&entry.article);
+                if let Some(old) = &old {
+                    mark_dirty(&old.article);
+                }
+            }
+            let pair = (Arc::clone(&entry.article), Arc::clone(&entry.firsts));
             if let Some(cache) = cache.as_deref_mut() {
                 cache.articles.insert(entry.raw.file.path.clone(), entry);
             }
             pair
         })
         .collect();
+    for gone in previous.iter().flat_map(|p| p.values()) {
+        mark_dirty(&gone.article);
+    }
     resolved.sort_by(|(a, _), (b, _)| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
 
     let locations: BTreeMap<Ref, Location> = entity_defs
@@ -253,43 +279,77 @@ fn resolve_inner(
         .collect();
 
     // Backlinks, in article order (newest first). First mentions are moved, not copied.
-    let (articles, firsts): (Vec<Arc<Article>>, Vec<Vec<FirstMention>>) =
+    let (articles, firsts): (Vec<Arc<Article>>, Vec<Arc<Vec<FirstMention>>>) =
         resolved.into_iter().unzip();
+    // Gathered by slot rather than looked up in the maps for each of the site's mentions.
+    let entity_slot: FxHashMap<&str, usize> = entities
+        .keys()
+        .enumerate()
+        .map(|(i, id)| (id.as_str(), i))
+        .collect();
+    let term_slot: FxHashMap<&str, usize> = terms
+        .keys()
+        .enumerate()
+        .map(|(i, id)| (id.as_str(), i))
+        .collect();
+    let mut entity_mentions: Vec<Vec<Mention>> = vec![Vec::new(); entities.len()];
+    let mut term_mentions: Vec<Vec<Mention>> = vec![Vec::new(); terms.len()];
     for (index, (article, firsts)) in articles.iter().zip(firsts).enumerate() {
-        for first in firsts {
-            let mention = Mention {
-                article: index,
-                sentence: first.sentence,
-                anchor: first.anchor,
-                notes: first.notes,
+        for first in firsts.iter() {
+            let slot = match &first.target {
+                Ref::Entity(id) => entity_slot
+                    .get(id.as_str())
+                    .map(|&i| &mut entity_mentions[i]),
+                Ref::Term(id) => term_slot.get(id.as_str()).map(|&i| &mut term_mentions[i]),
             };
-            match &first.target {
-                Ref::Entity(id) => {
-                    if let Some(e) = entities.get_mut(id) {
-                        e.mentions.push(mention);
-                    }
-                }
-                Ref::Term(id) => {
-                    if let Some(t) = terms.get_mut(id) {
-                        t.mentions.push(mention);
-                    }
-                }
+            if let Some(slot) = slot {
+                slot.push(Mention {
+                    article: index,
+                    sentence: Arc::clone(&first.sentence),
+                    anchor: first.anchor.clone(),
+                    notes: first.notes.clone(),
+                });
             }
         }
         for id in &article.about {
-            if let Some(e) = entities.get_mut(id)
+            if let Some(&i) = entity_slot.get(id.as_str())
                 && !article.mentions.contains(id)
             {
-                e.mentions.push(Mention {
+                entity_mentions[i].push(Mention {
                     article: index,
-                    sentence: String::new(),
+                    sentence: Arc::from(""),
                     anchor: None,
                     notes: Vec::new(),
                 });
             }
         }
     }
-    relate(&articles, &mut entities);
+    drop((entity_slot, term_slot));
+    for (entity, list) in entities.values_mut().zip(entity_mentions) {
+        entity.mentions = list;
+    }
+    for (term, list) in terms.values_mut().zip(term_mentions) {
+        term.mentions = list;
+    }
+    match (cache.as_deref_mut(), dirty) {
+        (Some(cache), Some(dirty)) if !cache.related.is_empty() => {
+            relate(&articles, &mut entities, Some(&dirty));
+            for entity in entities.values_mut() {
+                if !dirty.contains(&entity.id)
+                    && let Some(list) = cache.related.get(&entity.id)
+                {
+                    entity.related = list.clone();
+                }
+            }
+        }
+        _ => relate(&articles, &mut entities, None),
+    }
+    if let Some(cache) = cache {
+        cache.related = entities
+            .values()
+            .map(|e| (e.id.clone(), e.related.clone()))
+            .collect();
+    }
     warn_unused(&entities, &terms, &locations, diags);
 
     let mut timeline: Vec<SiteEvent> = articles
@@ -488,8 +548,8 @@ fn check_duplicate_slugs(articles: &[Arc<RawArticle>], diags: &mut Diagnostics) 
 #[derive(Clone)]
 struct FirstMention {
     target: Ref,
-    sentence: String,
-    anchor: Option<String>,
+    sentence: Arc<str>,
+    anchor: Option<Arc<str>>,
     /// Annotation notes that mention it too.
     notes: Vec<NoteMention>,
 }
@@ -677,8 +737,8 @@ fn resolve_article(
         }
         firsts.push(FirstMention {
             target: m.target.clone(),
-            sentence,
-            anchor,
+            sentence: sentence.into(),
+            anchor: anchor.map(Arc::from),
             notes: Vec::new(),
         });
     }
@@ -693,7 +753,7 @@ fn resolve_article(
                 }
                 firsts.push(FirstMention {
                     target: target.clone(),
-                    sentence: String::new(),
+                    sentence: Arc::from(""),
                     anchor: None,
                     notes: Vec::new(),
                 });
@@ -718,7 +778,7 @@ fn resolve_article(
                     }
                     firsts.push(FirstMention {
                         target: target.clone(),
-                        sentence: String::new(),
+                        sentence: Arc::from(""),
                         anchor: None,
                         notes: vec![note],
                     });
@@ -910,7 +970,11 @@ fn truncate_words(text: &str, max: usize) -> String {
 /// For each entity, walks the articles that mention it and counts the other entities in them in
 /// one dense array reused across entities: at 10,000 articles that is millions of increments, and
 /// a dense array keeps them in cache where per-entity hash maps did not.
-fn relate(articles: &[Arc<Article>], entities: &mut BTreeMap<String, Entity>) {
+fn relate(
+    articles: &[Arc<Article>],
+    entities: &mut BTreeMap<String, Entity>,
+    only: Option<&BTreeSet<String>>,
+) {
     let index: FxHashMap<&str, u32> = entities
         .keys()
         .enumerate()
@@ -935,7 +999,14 @@ fn relate(articles: &[Arc<Article>], entities: &mut BTreeMap<String, Entity>) {
         .values()
         .map(|e| e.mentions.iter().map(|m| m.article).collect())
         .collect();
-    let related: Vec<Vec<String>> = (0..names.len())
+    let wanted: Vec<usize> = match only {
+        Some(only) => only
+            .iter()
+            .filter_map(|id| index.get(id.as_str()).map(|&i| i as usize))
+            .collect(),
+        None => (0..names.len()).collect(),
+    };
+    let related: Vec<(usize, Vec<String>)> = wanted
         .into_par_iter()
         .map_init(
             || (vec![0u32; names.len()], Vec::new()),
@@ -963,12 +1034,15 @@ fn relate(articles: &[Arc<Article>], entities: &mut BTreeMap<String, Entity>) {
                     counts[b as usize] = 0;
                 }
                 touched.clear();
-                top
+                (a, top)
             },
         )
         .collect();
-    for (entity, list) in entities.values_mut().zip(related) {
-        entity.related = list;
+    let mut related = related.into_iter().peekable();
+    for (i, entity) in entities.values_mut().enumerate() {
+        if let Some((_, list)) = related.next_if(|(a, _)| *a == i) {
+            entity.related = list;
+        }
     }
 }
 

@@ -22,12 +22,17 @@
   if (file === "" || /\/$/.test(file)) file += "index.html";
 
   var source = new EventSource("/__gloss/events");
+  // Connected: tests (and the curious) can tell from the root element.
+  source.addEventListener("open", function () {
+    document.documentElement.setAttribute("data-gloss-live", "connected");
+  });
   source.addEventListener("hello", function (e) {
     if (generation !== null && e.data !== generation) reload();
   });
   source.addEventListener("reload", function (e) {
     var changed = JSON.parse(e.data).changed || [];
-    var mine = changed.some(function (path) { return path === file || !/\.html$/.test(path); });
+    // This page, or a script or image it may use; feeds and other pages do not matter here.
+    var mine = changed.some(function (path) { return path === file || /^static\//.test(path); });
     if (mine || document.getElementById("gloss-errors")) reload();
   });
   source.addEventListener("css", function () {

@@ -171,12 +171,12 @@ pub fn serve(options: ServeOptions, mut reporter: impl Reporter) -> Result<(), S
     reporter.listening(&url);
 
     let (tx, rx) = std::sync::mpsc::channel::<PathBuf>();
-    let _watcher = watch(&options.root, tx)?;
+    let mut watcher = Watch::start(&options.root, tx)?;
     {
         let state = Arc::clone(&state);
         std::thread::Builder::new()
             .name("gloss-rebuild".into())
-            .spawn(move || rebuild_loop(&rx, &mut session, &state, &mut reporter))
+            .spawn(move || rebuild_loop(&rx, &mut watcher, &mut session, &state, &mut reporter))
             .map_err(ServeError::Runtime)?;
     }
     if options.open {
@@ -205,29 +205,53 @@ const SOURCES: &[&str] = &["content", "templates", "themes", "static"];
 /// Watches the site's sources. Editors that save by writing a new file and renaming it over the
 /// old one (vim, many IDEs) show up as create and rename events in the folder, which are
 /// watched, not the files.
-fn watch(
-    root: &Path,
-    tx: std::sync::mpsc::Sender<PathBuf>,
-) -> Result<notify::RecommendedWatcher, notify::Error> {
-    use notify::{RecursiveMode, Watcher};
-    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
-        if let Ok(event) = event {
-            if matches!(event.kind, notify::EventKind::Access(_)) {
-                return;
-            }
-            for path in event.paths {
-                let _ = tx.send(path);
-            }
-        }
-    })?;
-    watcher.watch(root, RecursiveMode::NonRecursive)?;
-    for dir in SOURCES {
-        let dir = root.join(dir);
-        if dir.is_dir() {
-            watcher.watch(&dir, RecursiveMode::Recursive)?;
-        }
+struct Watch {
+    watcher: notify::RecommendedWatcher,
+    root: PathBuf,
+    /// The source folders being watched; one made later (a first template) joins them.
+    watched: Vec<&'static str>,
+}
+
+impl Watch {
+    fn start(root: &Path, tx: std::sync::mpsc::Sender<PathBuf>) -> Result<Watch, notify::Error> {
+        use notify::{RecursiveMode, Watcher};
+        let mut watcher =
+            notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+                if let Ok(event) = event {
+                    if matches!(event.kind, notify::EventKind::Access(_)) {
+                        return;
+                    }
+                    for path in event.paths {
+                        let _ = tx.send(path);
+                    }
+                }
+            })?;
+        watcher.watch(root, RecursiveMode::NonRecursive)?;
+        let mut watch = Watch {
+            watcher,
+            root: root.to_path_buf(),
+            watched: Vec::new(),
+        };
+        watch.add_new_folders();
+        Ok(watch)
     }
-    Ok(watcher)
+
+    /// Starts watching source folders that exist now but did not before. True if any did.
+    fn add_new_folders(&mut self) -> bool {
+        use notify::{RecursiveMode, Watcher};
+        let mut added = false;
+        for dir in SOURCES {
+            let path = self.root.join(dir);
+            if !self.watched.contains(dir)
+                && path.is_dir()
+                && self.watcher.watch(&path, RecursiveMode::Recursive).is_ok()
+            {
+                self.watched.push(dir);
+                added = true;
+            }
+        }
+        added
+    }
 }
 
 /// Whether a changed path can change the site.
@@ -251,6 +275,7 @@ const SETTLE: Duration = Duration::from_millis(25);
 
 fn rebuild_loop(
     rx: &std::sync::mpsc::Receiver<PathBuf>,
+    watch: &mut Watch,
     session: &mut Session,
     state: &State,
     reporter: &mut impl Reporter,
@@ -262,7 +287,9 @@ fn rebuild_loop(
             paths.push(path);
         }
         paths.retain(|p| relevant(&root, p));
-        if !paths.is_empty() {
+        // Files written into a new folder before it was watched are found by the rebuild.
+        let new_folder = watch.add_new_folders();
+        if !paths.is_empty() || new_folder {
             session.touched(paths.iter().map(PathBuf::as_path));
             apply(state, session.rebuild(), reporter);
         }

@@ -204,25 +204,67 @@ fn affected(
         .collect();
     let after: BTreeMap<&str, &Arc<Article>> =
         site.articles.iter().map(|a| (a.slug.as_str(), a)).collect();
+    let in_feeds = |s: &Site| -> BTreeSet<String> {
+        render::feed_articles(s)
+            .into_iter()
+            .map(|i| s.articles[i].slug.clone())
+            .collect()
+    };
+    let (fed_before, fed_after) = (in_feeds(&last.site), in_feeds(site));
     let slugs: BTreeSet<&str> = before.keys().chain(after.keys()).copied().collect();
     for slug in slugs {
-        let (old, new) = (before.get(slug), after.get(slug));
+        let (old, new) = (before.get(slug).copied(), after.get(slug).copied());
         if let (Some(old), Some(new)) = (old, new)
             && Arc::ptr_eq(old, new)
         {
             continue;
         }
-        selection.lists = true;
         if new.is_some() {
             selection.articles.insert(slug.to_string());
         }
+        // Entity pages quote the sentence of each mention: any edit may change them.
         for a in old.into_iter().chain(new) {
             selection
                 .entities
                 .extend(a.mentions.iter().chain(&a.about).cloned());
-            selection
-                .tags
-                .extend(a.tags.iter().map(|(slug, _)| slug.clone()));
+        }
+        let lists = &mut selection.lists;
+        match (old, new) {
+            (Some(old), Some(new)) => {
+                let listed = listing(old) == listing(new);
+                if !listed {
+                    lists.front = true;
+                    lists.sitemaps = true;
+                    lists.corrections = true;
+                    selection
+                        .tags
+                        .extend(old.tags.iter().chain(&new.tags).map(|(t, _)| t.clone()));
+                }
+                lists.tags |= old.tags != new.tags;
+                lists.glossary |= !listed || old.terms != new.terms;
+                lists.timeline |= !listed || old.timeline != new.timeline;
+                lists.entities |= entity_set(old) != entity_set(new);
+                lists.corrections |= old.corrections != new.corrections;
+            }
+            _ => {
+                // Added or removed: every list that could hold it.
+                let a = old.or(new).map(Arc::as_ref);
+                *lists = render::Lists {
+                    feed: lists.feed,
+                    ..render::Lists::all()
+                };
+                if let Some(a) = a {
+                    selection.tags.extend(a.tags.iter().map(|(t, _)| t.clone()));
+                }
+            }
+        }
+        if fed_before.contains(slug) || fed_after.contains(slug) {
+            selection.lists.feed = true;
+            for a in old.into_iter().chain(new) {
+                selection
+                    .tag_feeds
+                    .extend(a.tags.iter().map(|(t, _)| t.clone()));
+            }
         }
     }
     // "Often mentioned with" can change for entities the edited articles do not mention.
@@ -236,16 +278,23 @@ fn affected(
         .retain(|id| site.entities.contains_key(id));
     selection.tags.retain(|slug| site.tags.contains_key(slug));
 
-    let page_key = |s: &Site| -> Vec<(String, String, String)> {
+    // Plain pages are in every page's navigation: a new title or slug changes all pages.
+    let page_names = |s: &Site| -> Vec<(String, String)> {
         s.pages
             .iter()
-            .map(|p| (p.slug.clone(), p.title.clone(), p.body.source().to_string()))
+            .map(|p| (p.slug.clone(), p.title.clone()))
             .collect()
     };
-    if page_key(&last.site) != page_key(site) {
-        selection.pages = true;
-        selection.lists = true; // the sitemap
+    if page_names(&last.site) != page_names(site) {
+        return (Selection::all(), false);
     }
+    let page_bodies = |s: &Site| -> Vec<String> {
+        s.pages
+            .iter()
+            .map(|p| p.body.source().to_string())
+            .collect()
+    };
+    selection.pages = page_bodies(&last.site) != page_bodies(site);
     let css_only = selection.statics
         && Selection {
             statics: false,
@@ -258,6 +307,20 @@ fn affected(
             .filter(|(name, bytes)| last.theme.static_files.get(*name) != Some(*bytes))
             .all(|(name, _)| name.ends_with(".css"));
     (selection, css_only)
+}
+
+/// What lists of articles show of one: an edit that leaves it alike leaves them alike.
+fn listing(a: &Article) -> impl PartialEq + '_ {
+    (
+        (&a.title, a.date, a.updated, a.modified, &a.dek, &a.section),
+        (a.draft, &a.tags, &a.authors),
+        a.key_points.iter().map(|k| &k.text).collect::<Vec<_>>(),
+    )
+}
+
+/// The entities an article counts towards.
+fn entity_set(a: &Article) -> BTreeSet<&String> {
+    a.mentions.iter().chain(&a.about).collect()
 }
 
 /// Files of the last build that this one no longer has: pages of removed articles, tags and

@@ -62,27 +62,38 @@ fn an_article_edit_rerenders_that_article_and_what_lists_it_only() {
     assert!(idle.selection.is_empty(), "{:?}", idle.selection);
     assert_eq!((idle.pages, idle.files.len()), (0, 0));
 
-    // Edit `c` (NATO, Europe): its page, NATO's page, its tag, the lists; not `a`, `b` or
-    // Putin's page.
-    article(
-        &t,
+    // Edit the body of `c` (NATO, Europe): its page, NATO's page (which quotes it) and the
+    // feeds that carry its text; lists of titles stay; not `a`, `b` or Putin's page.
+    let body = "NATO met on Tuesday, about a truce. Then it met again.\n";
+    article(&t, "c", "Europe", body);
+    s.touched([t.root().join("content/articles/c.md").as_path()]);
+    let edit = s.rebuild().unwrap();
+    assert!(!edit.selection.all);
+    let expected = [
+        "articles/c/index.html",
+        "entities/nato/index.html",
+        "tags/europe/atom.xml",
+        "atom.xml",
+    ];
+    assert_eq!(paths(&edit), BTreeSet::from(expected.map(String::from)));
+    assert_eq!(edit.pages, 2);
+
+    // A new title: the pages that list it too, still not the others.
+    t.article(
         "c",
-        "Europe",
-        "NATO met on Tuesday, about a truce. Then it met again.\n",
+        "title: NATO meets\ndate: 2025-11-21\ntags: [Europe]",
+        body,
     );
     s.touched([t.root().join("content/articles/c.md").as_path()]);
     let edit = s.rebuild().unwrap();
     let got = paths(&edit);
-    assert!(!edit.selection.all);
     for expected in [
         "articles/c/index.html",
         "entities/nato/index.html",
         "tags/europe/index.html",
-        "tags/europe/atom.xml",
         "index.html",
         "glossary/index.html",
         "timeline/index.html",
-        "atom.xml",
         "sitemap.xml",
     ] {
         assert!(
@@ -187,6 +198,66 @@ fn a_failed_rebuild_reports_and_the_next_good_one_carries_on() {
     let outcome = s.rebuild().unwrap();
     assert!(paths(&outcome).contains("articles/a/index.html"));
     assert!(!paths(&outcome).contains("articles/b/index.html"));
+}
+
+/// Applies a rebuild to the files served, as the server does.
+fn apply(served: &mut std::collections::BTreeMap<String, Vec<u8>>, outcome: gloss::serve::Outcome) {
+    if outcome.selection.all {
+        served.clear();
+    }
+    for path in outcome.removed {
+        served.remove(&path);
+    }
+    for file in outcome.files {
+        served.insert(file.path, file.bytes);
+    }
+}
+
+#[test]
+fn incremental_rebuilds_serve_what_a_full_build_would() {
+    let t = three_articles();
+    let mut s = session(&t);
+    let mut served = std::collections::BTreeMap::new();
+    apply(&mut served, s.rebuild().unwrap());
+    type Edit = Box<dyn Fn(&SiteTest)>;
+    let edits: Vec<Edit> = vec![
+        // The body only.
+        Box::new(|t| article(t, "a", "Ukraine", "Putin spoke with Witkoff twice.\n")),
+        // A new tag, a new mention, a term.
+        Box::new(|t| article(t, "b", "Ukraine, Talks", "Putin met NATO about a truce.\n")),
+        // A title and a date: lists and feeds change.
+        Box::new(|t| {
+            t.article("c", "title: Renamed\ndate: 2025-12-01\ntags: [Europe]\ntimeline:\n  - { date: 2025-11-30, text: Talks. }", "NATO met.\n");
+        }),
+        // Removed, then added back.
+        Box::new(|t| std::fs::remove_file(t.root().join("content/articles/a.md")).unwrap()),
+        Box::new(|t| article(t, "a", "Weather", "Witkoff in Moscow.\n")),
+        Box::new(|t| {
+            t.file("content/pages/about.md", "---\ntitle: About us\n---\nHi.\n");
+        }),
+    ];
+    for (i, edit) in edits.iter().enumerate() {
+        edit(&t);
+        for slug in ["a", "b", "c"] {
+            s.touched([t
+                .root()
+                .join(format!("content/articles/{slug}.md"))
+                .as_path()]);
+        }
+        s.touched([t.root().join("content/pages/about.md").as_path()]);
+        apply(&mut served, s.rebuild().unwrap());
+        let mut full = std::collections::BTreeMap::new();
+        apply(&mut full, session(&t).rebuild().unwrap());
+        let differ: Vec<&String> = full
+            .keys()
+            .chain(served.keys())
+            .filter(|p| full.get(*p) != served.get(*p))
+            .collect();
+        assert!(
+            differ.is_empty(),
+            "edit {i}: served files differ from a full build: {differ:?}"
+        );
+    }
 }
 
 /// `gloss serve` on a free port, stopped when dropped.
