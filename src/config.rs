@@ -60,6 +60,13 @@ struct RawConfig {
     /// How many of the newest articles each feed carries.
     #[serde(default = "default_feed_limit")]
     feed_limit: usize,
+    /// Build a search index (Pagefind) and the search page.
+    #[serde(default = "default_true")]
+    search: bool,
+}
+
+fn default_true() -> bool {
+    true
 }
 
 fn default_feed_limit() -> usize {
@@ -95,6 +102,8 @@ pub struct Config {
     pub precompress: bool,
     pub feed_limit: usize,
     pub minify: bool,
+    /// A search index in `pagefind/`, a search page and a search box in the header.
+    pub search: bool,
     pub drafts: bool,
     /// A local preview (`gloss serve`): asset names are not fingerprinted, so that a stylesheet
     /// edit changes one file, not every page; nothing is minified or precompressed.
@@ -247,6 +256,7 @@ pub fn parse(
         precompress: raw.precompress && !overrides.preview,
         feed_limit: raw.feed_limit.max(1),
         minify: raw.minify && !overrides.preview,
+        search: raw.search,
         drafts: overrides.drafts,
         preview: overrides.preview,
     })

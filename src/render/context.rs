@@ -15,6 +15,7 @@ pub struct SiteCtx<'a> {
     pub language: &'a str,
     pub base_url: &'a str,
     pub publisher: &'a str,
+    pub search: bool,
 }
 
 #[derive(Serialize)]
@@ -31,6 +32,7 @@ pub struct Assets {
     pub style: String,
     pub highlight: String,
     pub script: String,
+    pub search: String,
     pub icon: String,
 }
 

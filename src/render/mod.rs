@@ -10,6 +10,7 @@ mod context;
 pub mod escape;
 mod feeds;
 pub mod markdown;
+pub mod search;
 pub mod seo;
 mod templates;
 
@@ -166,7 +167,7 @@ impl Selection {
                 Job::Entity(id) => self.entities.contains(id),
                 Job::Tag(slug) => self.tags.contains(slug),
                 Job::Page(_) => self.pages,
-                Job::NotFound => false,
+                Job::NotFound | Job::Search => false,
             }
     }
 }
@@ -177,14 +178,20 @@ pub fn render(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<Stats, Rend
     render_selected(site, theme, sink, &Selection::all())
 }
 
-/// [`render`], for the files `selection` names only.
-pub fn render_selected(
+/// The parsed templates, the theme's static files (highlighting included) and the paths pages
+/// link them by.
+#[allow(clippy::type_complexity)]
+fn prepare(
     site: &Site,
     theme: &Theme,
-    sink: &dyn Sink,
-    selection: &Selection,
-) -> Result<Stats, RenderError> {
-    use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+) -> Result<
+    (
+        Templates,
+        std::collections::BTreeMap<String, Vec<u8>>,
+        std::collections::BTreeMap<String, String>,
+    ),
+    RenderError,
+> {
     let templates = Templates::new(theme).map_err(|d| RenderError::Templates(vec![d]))?;
     let mut static_files = theme.static_files.clone();
     if !static_files.contains_key("highlight.css") {
@@ -196,6 +203,54 @@ pub fn render_selected(
         static_files.insert("highlight.css".to_string(), css.into_bytes());
     }
     let asset_paths = assets::asset_paths(&static_files, !site.config.preview);
+    Ok((templates, static_files, asset_paths))
+}
+
+/// The search index alone (`pagefind/`), from the article and entity pages rendered again and
+/// the glossary: `gloss serve` builds it in the background after edits.
+pub fn search_index(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, RenderError> {
+    let (templates, _, asset_paths) = prepare(site, theme)?;
+    let r = Renderer {
+        site,
+        templates: &templates,
+        assets: &asset_paths,
+    };
+    let jobs: Vec<Job> = (0..site.articles.len())
+        .map(Job::Article)
+        .chain(site.entities.keys().map(|id| Job::Entity(id.as_str())))
+        .collect();
+    let indexer = search::Indexer::start(&site.config.language);
+    for jobs in jobs.chunks(64) {
+        let records: Vec<Result<Option<search::Record>, Diagnostic>> = jobs
+            .par_iter()
+            .map(|job| Ok(search_record(site, &r.render(job)?)))
+            .collect();
+        for record in records {
+            if let Some(record) = record.map_err(|d| RenderError::Templates(vec![d]))? {
+                indexer.add(record);
+            }
+        }
+    }
+    for record in term_records(site) {
+        indexer.add(record);
+    }
+    indexer.finish().map_err(|m| {
+        RenderError::Templates(vec![Diagnostic::error(
+            "gloss::search",
+            format!("the search index failed: {m}"),
+        )])
+    })
+}
+
+/// [`render`], for the files `selection` names only.
+pub fn render_selected(
+    site: &Site,
+    theme: &Theme,
+    sink: &dyn Sink,
+    selection: &Selection,
+) -> Result<Stats, RenderError> {
+    use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+    let (templates, static_files, asset_paths) = prepare(site, theme)?;
     let r = Renderer {
         site,
         templates: &templates,
@@ -237,15 +292,62 @@ pub fn render_selected(
     jobs.extend(site.tags.keys().map(|slug| Job::Tag(slug.as_str())));
     jobs.extend((0..site.pages.len()).map(Job::Page));
     jobs.push(Job::NotFound);
+    if site.config.search {
+        jobs.push(Job::Search);
+    }
     jobs.retain(|job| selection.job(site, job));
 
-    let failures: Vec<RenderError> = jobs
-        .par_iter()
-        .filter_map(|job| match r.render(job) {
-            Ok(file) => emit(file).err().map(RenderError::Sink),
-            Err(d) => Some(RenderError::Templates(vec![d])),
-        })
-        .collect();
+    // The search index takes articles and entity pages as they are rendered, in job order (a
+    // chunk at a time, each rendered in parallel), so that it comes out the same every build.
+    let indexer = (site.config.search && selection.all && !site.config.preview)
+        .then(|| search::Indexer::start(&site.config.language));
+    let chunk = if indexer.is_some() {
+        64
+    } else {
+        jobs.len().max(1)
+    };
+    let mut failures: Vec<RenderError> = Vec::new();
+    for jobs in jobs.chunks(chunk) {
+        let results: Vec<Result<Option<search::Record>, RenderError>> = jobs
+            .par_iter()
+            .map(|job| {
+                let file = r.render(job).map_err(|d| RenderError::Templates(vec![d]))?;
+                let record = match (&indexer, job) {
+                    (Some(_), Job::Article(_) | Job::Entity(_)) => search_record(site, &file),
+                    _ => None,
+                };
+                emit(file)?;
+                Ok(record)
+            })
+            .collect();
+        for result in results {
+            match (result, &indexer) {
+                (Ok(Some(record)), Some(indexer)) => indexer.add(record),
+                (Ok(_), _) => {}
+                (Err(e), _) => failures.push(e),
+            }
+        }
+    }
+    if let Some(indexer) = indexer {
+        for record in term_records(site) {
+            indexer.add(record);
+        }
+        match indexer.finish() {
+            Ok(files) => {
+                for file in files {
+                    emit(file)?;
+                }
+            }
+            Err(message) => failures.push(RenderError::Templates(vec![
+                Diagnostic::error(
+                    "gloss::search",
+                    format!("the search index failed: {message}"),
+                )
+                .in_file("site.toml")
+                .help("set `search = false` in site.toml to build without search"),
+            ])),
+        }
+    }
     let mut errors: Vec<Diagnostic> = Vec::new();
     for failure in failures {
         match failure {
@@ -335,6 +437,46 @@ enum Job<'a> {
     Tag(&'a str),
     Page(usize),
     NotFound,
+    Search,
+}
+
+/// A rendered article or entity page, as the search index wants it.
+fn search_record(site: &Site, file: &OutputFile) -> Option<search::Record> {
+    let html = std::str::from_utf8(&file.bytes).ok()?;
+    let html = search::indexable(html, &site.config.language)?;
+    let url = format!("/{}", file.path.trim_end_matches("index.html"));
+    Some(search::Record { url, html })
+}
+
+/// One search record per glossary term, landing on its entry in the glossary.
+fn term_records(site: &Site) -> Vec<search::Record> {
+    use escape::{escape_attr, escape_html};
+    site.terms
+        .values()
+        .map(|t| {
+            let aliases = if t.aliases.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "<p data-pagefind-weight=\"8\">{}</p>",
+                    escape_html(&t.aliases.join(", "))
+                )
+            };
+            let html = format!(
+                "<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"></head><body>\
+                 <article data-pagefind-body><span data-pagefind-filter=\"type[data-value]\" data-value=\"term\"></span>\
+                 <span data-pagefind-meta=\"kind[data-value]\" data-value=\"Glossary\"></span>\
+                 <h1 data-pagefind-weight=\"10\">{term}</h1>{aliases}<p>{definition}</p></article></body></html>",
+                lang = escape_attr(&site.config.language),
+                term = escape_html(&t.term),
+                definition = escape_html(&t.definition_text),
+            );
+            search::Record {
+                url: format!("/glossary/#{}", t.id),
+                html,
+            }
+        })
+        .collect()
 }
 
 struct Renderer<'a> {
@@ -640,6 +782,16 @@ impl Renderer<'_> {
                 );
                 self.page(&path, "page.html", &ctx)
             }
+            Job::Search => {
+                let path = "search/";
+                let ctx = self.context(
+                    path,
+                    "search",
+                    "Search",
+                    Some("Search the explainers, people, places and terms"),
+                );
+                self.page(path, "search.html", &ctx)
+            }
             Job::NotFound => {
                 // Served for missing URLs at any depth, so links start from the base path.
                 let mut ctx = self.context_with_root(
@@ -685,6 +837,7 @@ impl Renderer<'_> {
                 language: &config.language,
                 base_url: config.base_url.as_str(),
                 publisher: &config.publisher,
+                search: config.search,
             },
         );
         ctx.insert("root", root);
@@ -708,6 +861,7 @@ impl Renderer<'_> {
                 style: asset("style.css"),
                 highlight: asset("highlight.css"),
                 script: asset("gloss.js"),
+                search: asset("search.js"),
                 icon: asset("favicon.svg"),
             },
         );

@@ -167,6 +167,10 @@ pub fn serve(options: ServeOptions, mut reporter: impl Reporter) -> Result<(), S
         drafts: options.drafts,
     });
     apply(&state, session.rebuild(), &mut reporter);
+    let indexer = start_indexer(Arc::clone(&state));
+    if let Some(snapshot) = session.searchable() {
+        let _ = indexer.send(snapshot);
+    }
     // The socket is bound, so connections wait in its backlog until the server accepts them.
     reporter.listening(&url);
 
@@ -176,7 +180,16 @@ pub fn serve(options: ServeOptions, mut reporter: impl Reporter) -> Result<(), S
         let state = Arc::clone(&state);
         std::thread::Builder::new()
             .name("gloss-rebuild".into())
-            .spawn(move || rebuild_loop(&rx, &mut watcher, &mut session, &state, &mut reporter))
+            .spawn(move || {
+                rebuild_loop(
+                    &rx,
+                    &mut watcher,
+                    &mut session,
+                    &state,
+                    &mut reporter,
+                    &indexer,
+                )
+            })
             .map_err(ServeError::Runtime)?;
     }
     if options.open {
@@ -279,6 +292,7 @@ fn rebuild_loop(
     session: &mut Session,
     state: &State,
     reporter: &mut impl Reporter,
+    indexer: &std::sync::mpsc::Sender<(Arc<crate::site::Site>, crate::theme::Theme)>,
 ) {
     let root = session.root().to_path_buf();
     while let Ok(first) = rx.recv() {
@@ -291,7 +305,12 @@ fn rebuild_loop(
         let new_folder = watch.add_new_folders();
         if !paths.is_empty() || new_folder {
             session.touched(paths.iter().map(PathBuf::as_path));
-            apply(state, session.rebuild(), reporter);
+            let result = session.rebuild();
+            let good = result.is_ok();
+            apply(state, result, reporter);
+            if good && let Some(snapshot) = session.searchable() {
+                let _ = indexer.send(snapshot);
+            }
         }
     }
 }
@@ -356,6 +375,52 @@ fn apply(state: &State, result: Result<Outcome, Vec<Diagnostic>>, reporter: &mut
             let _ = state.events.send(LiveEvent::Errors(report));
         }
     }
+}
+
+/// Builds the search index on its own thread after good builds, so that page reloads never wait
+/// for it; when several builds queue up, only the newest is indexed. Pagefind cannot update an
+/// index in place, so each run indexes the whole site.
+fn start_indexer(
+    state: Arc<State>,
+) -> std::sync::mpsc::Sender<(Arc<crate::site::Site>, crate::theme::Theme)> {
+    let (tx, rx) = std::sync::mpsc::channel::<(Arc<crate::site::Site>, crate::theme::Theme)>();
+    let _ = std::thread::Builder::new()
+        .name("gloss-search".into())
+        .spawn(move || {
+            while let Ok(mut snapshot) = rx.recv() {
+                while let Ok(newer) = rx.try_recv() {
+                    snapshot = newer;
+                }
+                let Ok(files) = crate::render::search_index(&snapshot.0, &snapshot.1) else {
+                    continue; // the build itself reports template problems
+                };
+                let current = state.current();
+                let mut served = current.files.clone();
+                served.retain(|path, _| !path.starts_with("pagefind/"));
+                let now = SystemTime::now();
+                for file in files {
+                    let etag = format!("\"{:016x}\"", crate::render::content_hash(&file.bytes));
+                    served.insert(
+                        file.path,
+                        Arc::new(File {
+                            bytes: file.bytes,
+                            etag,
+                            modified: now,
+                        }),
+                    );
+                }
+                let mut slot = state.served.write().unwrap_or_else(|e| e.into_inner());
+                // Only if no build swapped files in meanwhile; the next index run follows it.
+                if slot.generation == current.generation {
+                    *slot = Arc::new(Served {
+                        files: served,
+                        errors: current.errors.clone(),
+                        generation: current.generation,
+                    });
+                }
+            }
+        });
+    tx
 }
 
 /// Opens `url` in the desktop's browser, if there is one.

@@ -36,7 +36,7 @@ pub struct SessionOptions {
 struct Last {
     config: Config,
     theme: Theme,
-    site: Site,
+    site: Arc<Site>,
     resolve_generation: u64,
     /// Every file of the site, by path.
     paths: BTreeSet<String>,
@@ -80,6 +80,14 @@ impl Session {
     /// The site's root folder.
     pub fn root(&self) -> &std::path::Path {
         &self.options.root
+    }
+
+    /// The last good build's site and theme, for the search index (when the site wants one).
+    pub fn searchable(&self) -> Option<(Arc<Site>, Theme)> {
+        self.last
+            .as_ref()
+            .filter(|l| l.config.search)
+            .map(|l| (Arc::clone(&l.site), l.theme.clone()))
     }
 
     /// Makes the next rebuild read these files again, whatever their time stamps say.
@@ -160,7 +168,7 @@ impl Session {
         self.last = Some(Last {
             config,
             theme,
-            site,
+            site: Arc::new(site),
             resolve_generation: generation,
             paths,
         });

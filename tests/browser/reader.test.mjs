@@ -10,6 +10,7 @@ const require = createRequire(import.meta.url);
 const AXE = require.resolve('axe-core/axe.min.js');
 const BASE = (process.env.BASE_URL ?? 'http://127.0.0.1:8080/explainers/').replace(/\/?$/, '/');
 const ROOT = new URL('/', BASE).href;
+const SUBPATH = new URL(BASE).pathname;
 const ARTICLE = `${BASE}articles/trump-sends-witkoff-to-moscow/`;
 const SHOTS = process.env.SCREENSHOT_DIR ?? 'target/screenshots';
 mkdirSync(SHOTS, { recursive: true });
@@ -274,6 +275,76 @@ test('annotations: print shows every note after its paragraph', async () => {
   await page.context().close();
 });
 
+/** The search page for `q` (and a type filter), once its results are announced. */
+async function searchFor(page, q, type = '') {
+  await visit(page, `${BASE}search/?q=${encodeURIComponent(q)}${type ? `&type=${type}` : ''}`);
+  await page.waitForFunction(() => /results? for/.test(document.getElementById('search-status').textContent), null, { timeout: 10000 });
+  return page.evaluate(() => [...document.querySelectorAll('#search-results > li')].map((li) => ({
+    kind: li.querySelector('.search-kind').textContent,
+    href: li.querySelector('a').getAttribute('href'),
+    title: li.querySelector('a').textContent,
+  })));
+}
+
+test('search: a name finds the entity page first, then the articles that mention it', async () => {
+  const page = await newPage();
+  const results = await searchFor(page, 'Witkoff');
+  assert.ok(results.length >= 3, JSON.stringify(results));
+  assert.equal(results[0].href, `${SUBPATH}entities/steve-witkoff/`);
+  assert.equal(results[0].kind, 'Person');
+  const articles = results.filter((r) => r.kind === 'Explainer').map((r) => r.href);
+  assert.ok(articles.includes(`${SUBPATH}articles/trump-sends-witkoff-to-moscow/`), articles.join());
+  assert.ok(articles.includes(`${SUBPATH}articles/what-is-in-the-peace-plan/`), articles.join());
+  // The result links work under the sub-path.
+  await Promise.all([page.waitForURL(`${BASE}entities/steve-witkoff/`), page.locator('#search-results a').first().click()]);
+  await page.context().close();
+});
+
+test('search: a term finds its glossary entry; filters narrow by type', async () => {
+  const page = await newPage();
+  const results = await searchFor(page, 'ceasefire');
+  assert.equal(results[0].href, `${SUBPATH}glossary/#ceasefire`);
+  assert.equal(results[0].kind, 'Glossary');
+  const people = await searchFor(page, 'Witkoff', 'person');
+  assert.deepEqual(people.map((r) => r.kind), ['Person']);
+  const explainers = await searchFor(page, 'Witkoff', 'article');
+  assert.ok(explainers.length >= 2 && explainers.every((r) => r.kind === 'Explainer'), JSON.stringify(explainers));
+  // Choosing a filter by keyboard searches again and announces the count.
+  await page.locator('input[name="type"][value="person"]').focus();
+  await page.keyboard.press('ArrowLeft'); // back to Explainers
+  await page.waitForFunction(() => document.querySelector('input[name="type"]:checked').value === 'article');
+  await page.waitForFunction(() => [...document.querySelectorAll('#search-results .search-kind')].every((k) => k.textContent === 'Explainer'));
+  assert.equal(await page.locator('#search-status').getAttribute('role'), 'status');
+  await page.context().close();
+});
+
+test('search: the header box leads to the search page; without JavaScript it offers the indexes', async () => {
+  const page = await newPage();
+  await visit(page, ARTICLE);
+  await page.locator('#site-search-input').fill('Putin');
+  await Promise.all([page.waitForURL(/\/search\/\?q=Putin/), page.keyboard.press('Enter')]);
+  await page.waitForFunction(() => /results? for/.test(document.getElementById('search-status').textContent));
+  assert.equal(await page.locator('#search-input').inputValue(), 'Putin');
+  await page.context().close();
+  const plain = await newPage({ javaScriptEnabled: false });
+  await visit(plain, `${BASE}search/?q=Putin`);
+  const links = await plain.locator('.search-page noscript a').evaluateAll((as) => as.map((a) => a.href));
+  assert.ok(links.includes(`${BASE}entities/`), links.join());
+  assert.ok(links.includes(`${BASE}glossary/`), links.join());
+  await plain.context().close();
+});
+
+test('axe: no violations on the search page with results', async () => {
+  for (const colorScheme of ['light', 'dark']) {
+    const page = await newPage({ colorScheme });
+    await searchFor(page, 'Witkoff');
+    await page.addScriptTag({ path: AXE });
+    const { violations } = await page.evaluate(() => axe.run());
+    assert.deepEqual(violations.map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), [], colorScheme);
+    await page.context().close();
+  }
+});
+
 const PAGES = {
   front: BASE,
   article: ARTICLE,
@@ -285,6 +356,7 @@ const PAGES = {
   tag: `${BASE}tags/ukraine/`,
   page: `${BASE}about/`,
   notfound: `${BASE}no/such/page/`,
+  search: `${BASE}search/`,
 };
 
 test('no horizontal scrolling at 320 px', async () => {

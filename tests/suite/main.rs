@@ -21,5 +21,6 @@ mod errors;
 mod fuzz;
 mod import;
 mod pages;
+mod search;
 mod serve;
 mod site_test;

@@ -463,6 +463,35 @@ fn serves_reloads_and_shows_errors_over_http() {
     assert!(page.contains("spoke again") && !page.contains("gloss-errors"));
 }
 
+/// The number of records in the served search index, once there is one.
+fn indexed(addr: &str, at_least: u64) -> u64 {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let r = get(addr, "/pagefind/pagefind-entry.json");
+        if r.status == 200 {
+            let entry: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+            let n = entry["languages"]["en"]["page_count"].as_u64().unwrap_or(0);
+            if n >= at_least {
+                return n;
+            }
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no search index with {at_least} records"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn the_search_index_follows_edits_in_the_background() {
+    let t = three_articles();
+    let server = Server::start(&t);
+    let before = indexed(&server.addr, 1);
+    article(&t, "d", "Ukraine", "A new explainer about Moscow.\n");
+    assert_eq!(indexed(&server.addr, before + 1), before + 1);
+}
+
 #[test]
 fn behaves_like_a_static_host() {
     let t = three_articles();
