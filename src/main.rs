@@ -217,9 +217,15 @@ impl gloss::serve::Reporter for Terminal {
         } else {
             format!("{} page(s)", outcome.pages)
         };
+        let phases: Vec<String> = outcome
+            .phases
+            .iter()
+            .map(|(name, took)| format!("{name} {}", took.as_millis()))
+            .collect();
         eprintln!(
-            "rebuilt {what} in {} ms ({} files served)",
+            "rebuilt {what} in {} ms: {} ({} files served)",
             outcome.elapsed.as_millis(),
+            phases.join(", "),
             total
         );
     }

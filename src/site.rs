@@ -226,8 +226,8 @@ pub struct Entity {
     /// The description without markup, for preview cards.
     pub description_text: Option<String>,
     pub wikidata: Option<String>,
-    /// One per article that mentions it, in article order.
-    pub mentions: Vec<Mention>,
+    /// One per article that mentions it, in article order. Shared with `gloss serve`'s cache.
+    pub mentions: Arc<Vec<Mention>>,
     /// Entities mentioned alongside it, most often first.
     pub related: Vec<String>,
 }
@@ -240,7 +240,7 @@ pub struct Term {
     pub definition: Doc,
     /// The definition without markup, for `title` attributes and structured data.
     pub definition_text: String,
-    pub mentions: Vec<Mention>,
+    pub mentions: Arc<Vec<Mention>>,
 }
 
 /// An article that mentions an entity or a term.

@@ -92,6 +92,11 @@ pub struct Cache {
     articles: HashMap<std::path::PathBuf, CachedArticle>,
     /// Each entity's related entities, as last worked out.
     related: HashMap<String, Vec<String>>,
+    /// The articles in site order and every entity's and term's backlinks, as last worked
+    /// out: when the order stays, only the backlinks of what changed articles mention are
+    /// worked out again.
+    order: Vec<Arc<Article>>,
+    backlinks: HashMap<Ref, Arc<Vec<Mention>>>,
 }
 
 type CacheKey = (
@@ -224,9 +229,15 @@ fn resolve_inner(
     // Entities whose related lists may have changed: those of every article resolved anew, as
     // it was and as it is, and of every article that is gone. `None`: all of them.
     let mut dirty: Option<BTreeSet<String>> = previous.as_ref().map(|_| BTreeSet::new());
-    let mut mark_dirty = |a: &Article| {
+    // Likewise the entities and terms whose backlinks may have changed.
+    let mut dirty_refs: Option<BTreeSet<Ref>> = previous.as_ref().map(|_| BTreeSet::new());
+    let mut mark_dirty = |a: &Article, firsts: &[FirstMention]| {
         if let Some(set) = dirty.as_mut() {
             set.extend(a.mentions.iter().chain(&a.about).cloned());
+        }
+        if let Some(set) = dirty_refs.as_mut() {
+            set.extend(firsts.iter().map(|f| f.target.clone()));
+            set.extend(a.about.iter().map(|id| Ref::Entity(id.clone())));
         }
     };
     let mut resolved: Vec<(Arc<Article>, Arc<Vec<FirstMention>>)> = resolved
@@ -237,9 +248,9 @@ fn resolve_inner(
                 .as_mut()
                 .and_then(|p| p.remove(&entry.raw.file.path));
             if !hit {
-                mark_dirty(&entry.article);
+                mark_dirty(&entry.article, &entry.firsts);
                 if let Some(old) = &old {
-                    mark_dirty(&old.article);
+                    mark_dirty(&old.article, &old.firsts);
                 }
             }
             let pair = (Arc::clone(&entry.article), Arc::clone(&entry.firsts));
@@ -250,7 +261,7 @@ fn resolve_inner(
         })
         .collect();
     for gone in previous.iter().flat_map(|p| p.values()) {
-        mark_dirty(&gone.article);
+        mark_dirty(&gone.article, &gone.firsts);
     }
     resolved.sort_by(|(a, _), (b, _)| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
 
@@ -281,55 +292,70 @@ fn resolve_inner(
     // Backlinks, in article order (newest first). First mentions are moved, not copied.
     let (articles, firsts): (Vec<Arc<Article>>, Vec<Arc<Vec<FirstMention>>>) =
         resolved.into_iter().unzip();
-    // Gathered by slot rather than looked up in the maps for each of the site's mentions.
-    let entity_slot: FxHashMap<&str, usize> = entities
-        .keys()
-        .enumerate()
-        .map(|(i, id)| (id.as_str(), i))
-        .collect();
-    let term_slot: FxHashMap<&str, usize> = terms
-        .keys()
-        .enumerate()
-        .map(|(i, id)| (id.as_str(), i))
-        .collect();
-    let mut entity_mentions: Vec<Vec<Mention>> = vec![Vec::new(); entities.len()];
-    let mut term_mentions: Vec<Vec<Mention>> = vec![Vec::new(); terms.len()];
-    for (index, (article, firsts)) in articles.iter().zip(firsts).enumerate() {
-        for first in firsts.iter() {
-            let slot = match &first.target {
-                Ref::Entity(id) => entity_slot
-                    .get(id.as_str())
-                    .map(|&i| &mut entity_mentions[i]),
-                Ref::Term(id) => term_slot.get(id.as_str()).map(|&i| &mut term_mentions[i]),
+    // With the same articles in the same order, an article's index is what it was: the
+    // backlinks of what no changed article mentions carry over whole.
+    let patch = match (cache.as_deref(), &dirty_refs) {
+        (Some(cache), Some(refs))
+            if !cache.backlinks.is_empty()
+                && cache.order.len() == articles.len()
+                && cache
+                    .order
+                    .iter()
+                    .zip(&articles)
+                    .all(|(a, b)| a.slug == b.slug) =>
+        {
+            let changed: Vec<usize> = (0..articles.len())
+                .filter(|&i| !Arc::ptr_eq(&cache.order[i], &articles[i]))
+                .collect();
+            Some((changed, refs))
+        }
+        _ => None,
+    };
+    match (patch, cache.as_deref()) {
+        (Some((changed, refs)), Some(cache)) => {
+            let lists = |r: &Ref| -> Arc<Vec<Mention>> {
+                let old = cache.backlinks.get(r).cloned().unwrap_or_default();
+                if !refs.contains(r) {
+                    return old;
+                }
+                let mut list: Vec<Mention> = old
+                    .iter()
+                    .filter(|m| changed.binary_search(&m.article).is_err())
+                    .cloned()
+                    .collect();
+                for &i in &changed {
+                    if let Some(first) = firsts[i].iter().find(|f| f.target == *r) {
+                        list.push(mention(i, first));
+                    } else if let Ref::Entity(id) = r
+                        && articles[i].about.contains(id)
+                        && !articles[i].mentions.contains(id)
+                    {
+                        list.push(mention_about(i));
+                    }
+                }
+                list.sort_by_key(|m| m.article);
+                Arc::new(list)
             };
-            if let Some(slot) = slot {
-                slot.push(Mention {
-                    article: index,
-                    sentence: Arc::clone(&first.sentence),
-                    anchor: first.anchor.clone(),
-                    notes: first.notes.clone(),
-                });
+            for (id, entity) in entities.iter_mut() {
+                entity.mentions = lists(&Ref::Entity(id.clone()));
+            }
+            for (id, term) in terms.iter_mut() {
+                term.mentions = lists(&Ref::Term(id.clone()));
             }
         }
-        for id in &article.about {
-            if let Some(&i) = entity_slot.get(id.as_str())
-                && !article.mentions.contains(id)
-            {
-                entity_mentions[i].push(Mention {
-                    article: index,
-                    sentence: Arc::from(""),
-                    anchor: None,
-                    notes: Vec::new(),
-                });
-            }
-        }
+        _ => gather_backlinks(&articles, &firsts, &mut entities, &mut terms),
     }
-    drop((entity_slot, term_slot));
-    for (entity, list) in entities.values_mut().zip(entity_mentions) {
-        entity.mentions = list;
-    }
-    for (term, list) in terms.values_mut().zip(term_mentions) {
-        term.mentions = list;
+    if let Some(cache) = cache.as_deref_mut() {
+        cache.order = articles.clone();
+        cache.backlinks = entities
+            .iter()
+            .map(|(id, e)| (Ref::Entity(id.clone()), Arc::clone(&e.mentions)))
+            .chain(
+                terms
+                    .iter()
+                    .map(|(id, t)| (Ref::Term(id.clone()), Arc::clone(&t.mentions))),
+            )
+            .collect();
     }
     match (cache.as_deref_mut(), dirty) {
         (Some(cache), Some(dirty)) if !cache.related.is_empty() => {
@@ -394,6 +420,74 @@ fn resolve_inner(
         tags,
     };
     (site, stats)
+}
+
+fn mention(article: usize, first: &FirstMention) -> Mention {
+    Mention {
+        article,
+        sentence: Arc::clone(&first.sentence),
+        anchor: first.anchor.clone(),
+        notes: first.notes.clone(),
+    }
+}
+
+/// An article lists the entity in its front matter without mentioning it in the text.
+fn mention_about(article: usize) -> Mention {
+    Mention {
+        article,
+        sentence: Arc::from(""),
+        anchor: None,
+        notes: Vec::new(),
+    }
+}
+
+/// Every entity's and term's backlinks, in article order (newest first), gathered by slot
+/// rather than looked up in the maps for each of the site's mentions.
+fn gather_backlinks(
+    articles: &[Arc<Article>],
+    firsts: &[Arc<Vec<FirstMention>>],
+    entities: &mut BTreeMap<String, Entity>,
+    terms: &mut BTreeMap<String, Term>,
+) {
+    let entity_slot: FxHashMap<&str, usize> = entities
+        .keys()
+        .enumerate()
+        .map(|(i, id)| (id.as_str(), i))
+        .collect();
+    let term_slot: FxHashMap<&str, usize> = terms
+        .keys()
+        .enumerate()
+        .map(|(i, id)| (id.as_str(), i))
+        .collect();
+    let mut entity_mentions: Vec<Vec<Mention>> = vec![Vec::new(); entities.len()];
+    let mut term_mentions: Vec<Vec<Mention>> = vec![Vec::new(); terms.len()];
+    for (index, (article, firsts)) in articles.iter().zip(firsts).enumerate() {
+        for first in firsts.iter() {
+            let slot = match &first.target {
+                Ref::Entity(id) => entity_slot
+                    .get(id.as_str())
+                    .map(|&i| &mut entity_mentions[i]),
+                Ref::Term(id) => term_slot.get(id.as_str()).map(|&i| &mut term_mentions[i]),
+            };
+            if let Some(slot) = slot {
+                slot.push(mention(index, first));
+            }
+        }
+        for id in &article.about {
+            if let Some(&i) = entity_slot.get(id.as_str())
+                && !article.mentions.contains(id)
+            {
+                entity_mentions[i].push(mention_about(index));
+            }
+        }
+    }
+    drop((entity_slot, term_slot));
+    for (entity, list) in entities.values_mut().zip(entity_mentions) {
+        entity.mentions = Arc::new(list);
+    }
+    for (term, list) in terms.values_mut().zip(term_mentions) {
+        term.mentions = Arc::new(list);
+    }
 }
 
 /// Registry entries nobody mentions are probably misspelt names or leftovers.
@@ -916,7 +1010,7 @@ fn build_entity(
             .wikidata
             .map(|w| w.trim().to_string())
             .filter(|w| !w.is_empty()),
-        mentions: Vec::new(),
+        mentions: Arc::default(),
         related: Vec::new(),
     }
 }
@@ -944,7 +1038,7 @@ fn build_term(
         aliases: raw.aliases,
         definition_text,
         definition,
-        mentions: Vec::new(),
+        mentions: Arc::default(),
     }
 }
 
@@ -980,9 +1074,40 @@ fn relate(
         .enumerate()
         .map(|(i, id)| (id.as_str(), i as u32))
         .collect();
+    let names: Vec<&str> = entities.keys().map(String::as_str).collect();
+    let wanted: Vec<usize> = match only {
+        Some(only) => only
+            .iter()
+            .filter_map(|id| index.get(id.as_str()).map(|&i| i as usize))
+            .collect(),
+        None => (0..names.len()).collect(),
+    };
+    // Only the articles that mention a wanted entity matter: after one edit, a few hundred of
+    // the archive.
+    let all: Vec<&Entity> = entities.values().collect();
+    let mut needed = vec![only.is_none(); articles.len()];
+    let mentioned_in: Vec<Vec<usize>> = all
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            if only.is_some() && wanted.binary_search(&i).is_err() {
+                return Vec::new();
+            }
+            e.mentions.iter().map(|m| m.article).collect()
+        })
+        .collect();
+    for list in &mentioned_in {
+        for &a in list {
+            needed[a] = true;
+        }
+    }
     let in_article: Vec<Vec<u32>> = articles
         .iter()
-        .map(|a| {
+        .zip(&needed)
+        .map(|(a, &needed)| {
+            if !needed {
+                return Vec::new();
+            }
             let mut ids: Vec<u32> = a
                 .mentions
                 .iter()
@@ -994,18 +1119,6 @@ fn relate(
             ids
         })
         .collect();
-    let names: Vec<&str> = entities.keys().map(String::as_str).collect();
-    let mentioned_in: Vec<Vec<usize>> = entities
-        .values()
-        .map(|e| e.mentions.iter().map(|m| m.article).collect())
-        .collect();
-    let wanted: Vec<usize> = match only {
-        Some(only) => only
-            .iter()
-            .filter_map(|id| index.get(id.as_str()).map(|&i| i as usize))
-            .collect(),
-        None => (0..names.len()).collect(),
-    };
     let related: Vec<(usize, Vec<String>)> = wanted
         .into_par_iter()
         .map_init(

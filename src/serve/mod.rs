@@ -284,7 +284,7 @@ fn relevant(root: &Path, path: &Path) -> bool {
 }
 
 /// How long the sources must be quiet before a rebuild: an editor's save is several events.
-const SETTLE: Duration = Duration::from_millis(25);
+const SETTLE: Duration = Duration::from_millis(15);
 
 fn rebuild_loop(
     rx: &std::sync::mpsc::Receiver<PathBuf>,

@@ -65,6 +65,8 @@ pub struct Outcome {
     /// Warnings of the whole site.
     pub warnings: Vec<Diagnostic>,
     pub elapsed: Duration,
+    /// Where the time went: (phase, time).
+    pub phases: Vec<(&'static str, Duration)>,
 }
 
 impl Session {
@@ -111,9 +113,17 @@ impl Session {
             return Err(diags.into_vec());
         };
         let theme = Theme::load(&config);
+        let mut phases = Vec::new();
+        let mut t = Instant::now();
+        let mut lap = |name: &'static str, phases: &mut Vec<(&'static str, Duration)>| {
+            phases.push((name, t.elapsed()));
+            t = Instant::now();
+        };
         let loaded = content::load_cached(&config, &mut diags, &mut self.load_cache);
+        lap("load", &mut phases);
         let (site, _) =
             resolve::resolve_cached(config.clone(), &loaded, &mut self.resolve_cache, &mut diags);
+        lap("resolve", &mut phases);
         let theme = match theme {
             Ok(theme) => theme,
             Err(errors) => {
@@ -125,6 +135,7 @@ impl Session {
         if diags.has_errors() {
             return Err(diags.into_vec());
         }
+        lap("links", &mut phases);
 
         let generation = self.resolve_cache.generation();
         let (selection, css_only) = match &self.last {
@@ -147,6 +158,7 @@ impl Session {
             }
         };
         let files = sink.into_files();
+        lap("render", &mut phases);
 
         let mut removed = Vec::new();
         let mut paths = self
@@ -180,6 +192,7 @@ impl Session {
             css_only,
             warnings: diags.into_vec(),
             elapsed: started.elapsed(),
+            phases,
         })
     }
 }
