@@ -125,11 +125,33 @@ pub struct TermDef {
 #[derive(Debug, Default)]
 pub struct LoadCache {
     articles: HashMap<PathBuf, CachedArticle>,
+    /// The last walk of `content/` and what it reported.
+    files: Option<(Files, Vec<Diagnostic>)>,
+    /// The watcher named every file that changed, and all of them were known articles: the
+    /// next load may skip walking `content/` and looking at the other files' time stamps.
+    trusted: bool,
     entities: Option<CachedRegistry<RawEntity>>,
     terms: Option<CachedRegistry<RawTerm>>,
 }
 
 impl LoadCache {
+    /// After [`LoadCache::forget`]ting what the watcher saw: when those paths are all articles
+    /// or sidecars the last walk found and that still exist (an edit, not a new or removed
+    /// file), the next load trusts the watcher for the rest.
+    pub fn trust_watcher(&mut self, touched: &[&Path]) {
+        self.trusted = !touched.is_empty()
+            && self.files.as_ref().is_some_and(|(files, _)| {
+                touched.iter().all(|p| {
+                    p.is_file()
+                        && (files
+                            .articles
+                            .binary_search_by(|a| a.as_path().cmp(p))
+                            .is_ok()
+                            || files.sidecars.contains(*p))
+                })
+            });
+    }
+
     /// Makes the next load read `path` again (a watcher saw it change: two saves within the
     /// file system's clock tick can leave time and size alike).
     pub fn forget(&mut self, path: &Path) {
@@ -192,7 +214,30 @@ fn load_inner(
         );
         return Loaded::default();
     }
-    let files = discover(&config.root, &content, diags);
+    let trusted = cache.as_deref().is_some_and(|c| c.trusted);
+    let files = match cache.as_deref_mut() {
+        Some(LoadCache {
+            files: Some((files, found)),
+            trusted: true,
+            ..
+        }) => {
+            diags.extend(found.iter().cloned());
+            files.clone()
+        }
+        _ => {
+            let mut found = Diagnostics::new();
+            let files = discover(&config.root, &content, &mut found);
+            let found = found.into_vec();
+            diags.extend(found.iter().cloned());
+            if let Some(cache) = cache.as_deref_mut() {
+                cache.files = Some((files.clone(), found));
+            }
+            files
+        }
+    };
+    if let Some(cache) = cache.as_deref_mut() {
+        cache.trusted = false;
+    }
 
     let previous = cache
         .as_deref_mut()
@@ -201,6 +246,14 @@ fn load_inner(
         .articles
         .par_iter()
         .map(|path| {
+            if trusted && let Some(hit) = previous.as_ref().and_then(|p| p.get(path)) {
+                let hit = CachedArticle {
+                    stamps: hit.stamps,
+                    article: hit.article.clone(),
+                    diags: hit.diags.clone(),
+                };
+                return (path.clone(), hit);
+            }
             let sidecar = path.with_extension("yaml");
             let stamps = match previous {
                 Some(_) => (
@@ -289,7 +342,7 @@ fn load_inner(
 }
 
 /// The files of `content/`, by role. Sorted, so everything downstream is deterministic.
-#[derive(Default)]
+#[derive(Debug, Default, Clone)]
 struct Files {
     articles: Vec<PathBuf>,
     sidecars: BTreeSet<PathBuf>,

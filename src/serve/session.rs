@@ -94,9 +94,11 @@ impl Session {
 
     /// Makes the next rebuild read these files again, whatever their time stamps say.
     pub fn touched<'p>(&mut self, paths: impl IntoIterator<Item = &'p std::path::Path>) {
-        for path in paths {
+        let paths: Vec<&std::path::Path> = paths.into_iter().collect();
+        for path in &paths {
             self.load_cache.forget(path);
         }
+        self.load_cache.trust_watcher(&paths);
     }
 
     /// Builds what changed since the last good build. On errors, returns every diagnostic and
