@@ -97,6 +97,9 @@ pub struct Cache {
     /// worked out again.
     order: Vec<Arc<Article>>,
     backlinks: HashMap<Ref, Arc<Vec<Mention>>>,
+    /// Each article's entities as registry indexes, for counting related entities, by the
+    /// address of the article (every one of them is kept alive by `order`).
+    entity_ids: FxHashMap<usize, Arc<Vec<u32>>>,
 }
 
 type CacheKey = (
@@ -357,9 +360,10 @@ fn resolve_inner(
             )
             .collect();
     }
-    match (cache.as_deref_mut(), dirty) {
+    let known_ids = cache.as_deref().map(|c| &c.entity_ids);
+    let ids = match (cache.as_deref(), &dirty) {
         (Some(cache), Some(dirty)) if !cache.related.is_empty() => {
-            relate(&articles, &mut entities, Some(&dirty));
+            let ids = relate(&articles, &mut entities, Some(dirty), known_ids);
             for entity in entities.values_mut() {
                 if !dirty.contains(&entity.id)
                     && let Some(list) = cache.related.get(&entity.id)
@@ -367,8 +371,20 @@ fn resolve_inner(
                     entity.related = list.clone();
                 }
             }
+            ids
         }
-        _ => relate(&articles, &mut entities, None),
+        _ => relate(&articles, &mut entities, None, known_ids),
+    };
+    if let Some(cache) = cache.as_deref_mut() {
+        let key = |a: &Arc<Article>| Arc::as_ptr(a) as usize;
+        let mut kept = FxHashMap::default();
+        for (a, computed) in articles.iter().zip(ids) {
+            let ids = computed.or_else(|| cache.entity_ids.get(&key(a)).cloned());
+            if let Some(ids) = ids {
+                kept.insert(key(a), ids);
+            }
+        }
+        cache.entity_ids = kept;
     }
     if let Some(cache) = cache {
         cache.related = entities
@@ -1064,11 +1080,13 @@ fn truncate_words(text: &str, max: usize) -> String {
 /// For each entity, walks the articles that mention it and counts the other entities in them in
 /// one dense array reused across entities: at 10,000 articles that is millions of increments, and
 /// a dense array keeps them in cache where per-entity hash maps did not.
+/// Returns the entity index lists it worked out, by article, for the cache.
 fn relate(
     articles: &[Arc<Article>],
     entities: &mut BTreeMap<String, Entity>,
     only: Option<&BTreeSet<String>>,
-) {
+    known_ids: Option<&FxHashMap<usize, Arc<Vec<u32>>>>,
+) -> Vec<Option<Arc<Vec<u32>>>> {
     let index: FxHashMap<&str, u32> = entities
         .keys()
         .enumerate()
@@ -1101,12 +1119,18 @@ fn relate(
             needed[a] = true;
         }
     }
-    let in_article: Vec<Vec<u32>> = articles
+    let empty: Arc<Vec<u32>> = Arc::default();
+    let mut computed: Vec<Option<Arc<Vec<u32>>>> = vec![None; articles.len()];
+    let in_article: Vec<Arc<Vec<u32>>> = articles
         .iter()
         .zip(&needed)
-        .map(|(a, &needed)| {
+        .zip(computed.iter_mut())
+        .map(|((a, &needed), computed)| {
             if !needed {
-                return Vec::new();
+                return Arc::clone(&empty);
+            }
+            if let Some(ids) = known_ids.and_then(|k| k.get(&(Arc::as_ptr(a) as usize))) {
+                return Arc::clone(ids);
             }
             let mut ids: Vec<u32> = a
                 .mentions
@@ -1116,6 +1140,8 @@ fn relate(
                 .collect();
             ids.sort_unstable();
             ids.dedup();
+            let ids = Arc::new(ids);
+            *computed = Some(Arc::clone(&ids));
             ids
         })
         .collect();
@@ -1125,7 +1151,7 @@ fn relate(
             || (vec![0u32; names.len()], Vec::new()),
             |(counts, touched), a| {
                 for &article in &mentioned_in[a] {
-                    for &b in &in_article[article] {
+                    for &b in in_article[article].iter() {
                         if b as usize != a {
                             if counts[b as usize] == 0 {
                                 touched.push(b);
@@ -1157,6 +1183,7 @@ fn relate(
             entity.related = list;
         }
     }
+    computed
 }
 
 fn resolve_pages(
