@@ -174,7 +174,7 @@ fn stamp(path: &Path) -> Stamp {
     Some((meta.modified().ok()?, meta.len()))
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct CachedArticle {
     /// The Markdown file's and the sidecar's.
     stamps: (Stamp, Stamp),
@@ -247,12 +247,7 @@ fn load_inner(
         .par_iter()
         .map(|path| {
             if trusted && let Some(hit) = previous.as_ref().and_then(|p| p.get(path)) {
-                let hit = CachedArticle {
-                    stamps: hit.stamps,
-                    article: hit.article.clone(),
-                    diags: hit.diags.clone(),
-                };
-                return (path.clone(), hit);
+                return (path.clone(), hit.clone());
             }
             let sidecar = path.with_extension("yaml");
             let stamps = match previous {
@@ -271,12 +266,7 @@ fn load_inner(
                 .and_then(|p| p.get(path))
                 .filter(|c| c.stamps == stamps && stamps.0.is_some())
             {
-                let hit = CachedArticle {
-                    stamps,
-                    article: hit.article.clone(),
-                    diags: hit.diags.clone(),
-                };
-                return (path.clone(), hit);
+                return (path.clone(), hit.clone());
             }
             let mut local = Vec::new();
             let article = load_article(&config.root, path, &files.sidecars, &mut local);

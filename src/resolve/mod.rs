@@ -438,6 +438,33 @@ fn resolve_inner(
     (site, stats)
 }
 
+/// The article's first mention of `target`; one without a sentence (a reference outside the
+/// body's paragraphs) when the body has none, added to the article's entities or terms.
+fn first_of<'f>(
+    firsts: &'f mut Vec<FirstMention>,
+    mentions: &mut Vec<String>,
+    terms: &mut Vec<String>,
+    target: &Ref,
+) -> &'f mut FirstMention {
+    let at = match firsts.iter().position(|f| f.target == *target) {
+        Some(at) => at,
+        None => {
+            match target {
+                Ref::Entity(id) => mentions.push(id.clone()),
+                Ref::Term(id) => terms.push(id.clone()),
+            }
+            firsts.push(FirstMention {
+                target: target.clone(),
+                sentence: Arc::from(""),
+                anchor: None,
+                notes: Vec::new(),
+            });
+            firsts.len() - 1
+        }
+    };
+    &mut firsts[at]
+}
+
 fn mention(article: usize, first: &FirstMention) -> Mention {
     Mention {
         article,
@@ -856,18 +883,7 @@ fn resolve_article(
     // References in the background box count as mentions too, after those in the body.
     if let Some(doc) = &background {
         for target in &doc.refs {
-            if !firsts.iter().any(|f| f.target == *target) {
-                match target {
-                    Ref::Entity(id) => mentions.push(id.clone()),
-                    Ref::Term(id) => terms.push(id.clone()),
-                }
-                firsts.push(FirstMention {
-                    target: target.clone(),
-                    sentence: Arc::from(""),
-                    anchor: None,
-                    notes: Vec::new(),
-                });
-            }
+            first_of(&mut firsts, &mut mentions, &mut terms, target);
         }
     }
 
@@ -879,21 +895,9 @@ fn resolve_article(
                 kind: a.kind,
                 text: truncate_words(&a.note_text, 300),
             };
-            match firsts.iter_mut().find(|f| f.target == *target) {
-                Some(first) => first.notes.push(note),
-                None => {
-                    match target {
-                        Ref::Entity(id) => mentions.push(id.clone()),
-                        Ref::Term(id) => terms.push(id.clone()),
-                    }
-                    firsts.push(FirstMention {
-                        target: target.clone(),
-                        sentence: Arc::from(""),
-                        anchor: None,
-                        notes: vec![note],
-                    });
-                }
-            }
+            first_of(&mut firsts, &mut mentions, &mut terms, target)
+                .notes
+                .push(note);
         }
     }
 

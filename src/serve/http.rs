@@ -54,11 +54,10 @@ async fn events(
     if let Some(report) = &served.errors {
         first.push(Ok(errors_event(report)));
     }
-    let generation = served.generation;
     let later = stream::unfold(rx, move |mut rx| async move {
         loop {
             match rx.recv().await {
-                Ok(event) => return Some((Ok(to_event(&event, generation)), rx)),
+                Ok(event) => return Some((Ok(to_event(&event)), rx)),
                 Err(RecvError::Lagged(_)) => continue,
                 Err(RecvError::Closed) => return None,
             }
@@ -67,7 +66,7 @@ async fn events(
     Sse::new(stream::iter(first).chain(later)).keep_alive(KeepAlive::default())
 }
 
-fn to_event(event: &LiveEvent, _: u64) -> Event {
+fn to_event(event: &LiveEvent) -> Event {
     match event {
         LiveEvent::Reload { changed } => Event::default()
             .event("reload")
@@ -232,7 +231,7 @@ fn with_live_reload(bytes: &[u8], served: &Served) -> Vec<u8> {
 }
 
 /// The diagnostics of a failed build over the page, in plain markup with inline styles so that
-/// any theme shows it alike. live.js draws the same markup when errors arrive on the stream.
+/// any theme shows it alike. Open pages reload to get it when errors arrive on the stream.
 fn overlay(report: &ErrorReport) -> String {
     let mut html = String::from(
         "<div id=\"gloss-errors\" role=\"alert\" style=\"position:fixed;inset:0;z-index:2147483647;overflow:auto;background:rgb(20 20 24/.94);color:#f4f4f0;font:14px/1.5 ui-monospace,'DejaVu Sans Mono',monospace;padding:2rem\">\

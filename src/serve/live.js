@@ -42,42 +42,8 @@
       link.href = url.href;
     });
   });
-  source.addEventListener("errors", function (e) { show(JSON.parse(e.data)); });
-
-  // The same markup the server puts in pages while a build is failing.
-  function show(report) {
-    var old = document.getElementById("gloss-errors");
-    if (old) old.remove();
-    var box = el("div", "position:fixed;inset:0;z-index:2147483647;overflow:auto;background:rgb(20 20 24/.94);color:#f4f4f0;font:14px/1.5 ui-monospace,'DejaVu Sans Mono',monospace;padding:2rem");
-    box.id = "gloss-errors";
-    box.setAttribute("role", "alert");
-    var h = el("h2", "margin:0 0 .5rem;color:#ff8a80;font-size:1.2rem");
-    h.textContent = "The last build failed";
-    var p = el("p", "margin:0 0 1rem");
-    p.textContent = "The page below is the last good build. Fix these and save; this page updates by itself.";
-    var list = el("ol", "padding-left:1.5rem");
-    (report.errors || []).forEach(function (d) {
-      var li = el("li", "margin-bottom:1rem");
-      var line = el("p", "margin:0");
-      var where = el("strong");
-      where.className = "gloss-error-location";
-      where.textContent = d.location || "";
-      line.appendChild(where);
-      line.appendChild(document.createTextNode(" " + d.message));
-      var pre = el("pre", "white-space:pre-wrap;margin:.25rem 0 0");
-      pre.textContent = d.text;
-      li.appendChild(line);
-      li.appendChild(pre);
-      list.appendChild(li);
-    });
-    box.appendChild(h);
-    box.appendChild(p);
-    box.appendChild(list);
-    document.body.appendChild(box);
-  }
-  function el(name, style) {
-    var e = document.createElement(name);
-    if (style) e.setAttribute("style", style);
-    return e;
-  }
+  // The server draws the diagnostics over every page while a build is failing.
+  source.addEventListener("errors", function (e) {
+    if (String(JSON.parse(e.data).generation) !== generation) reload();
+  });
 })();

@@ -62,6 +62,17 @@ pub struct File {
     pub modified: SystemTime,
 }
 
+impl File {
+    fn new(bytes: Vec<u8>, modified: SystemTime) -> File {
+        let etag = format!("\"{:016x}\"", crate::render::content_hash(&bytes));
+        File {
+            bytes,
+            etag,
+            modified,
+        }
+    }
+}
+
 /// What the server serves, swapped whole by each build.
 #[derive(Debug, Default)]
 pub struct Served {
@@ -75,6 +86,8 @@ pub struct Served {
 
 #[derive(Debug, serde::Serialize)]
 pub struct ErrorReport {
+    /// The build that failed: a page served with these errors already shows them.
+    pub generation: u64,
     pub errors: Vec<ReportedDiagnostic>,
 }
 
@@ -89,7 +102,7 @@ pub struct ReportedDiagnostic {
 }
 
 impl ErrorReport {
-    fn new(diagnostics: &[Diagnostic]) -> ErrorReport {
+    fn new(diagnostics: &[Diagnostic], generation: u64) -> ErrorReport {
         let errors = diagnostics
             .iter()
             .filter(|d| d.severity == crate::diagnostics::Severity::Error)
@@ -111,7 +124,7 @@ impl ErrorReport {
                 }
             })
             .collect();
-        ErrorReport { errors }
+        ErrorReport { generation, errors }
     }
 }
 
@@ -319,7 +332,7 @@ fn rebuild_loop(
 fn apply(state: &State, result: Result<Outcome, Vec<Diagnostic>>, reporter: &mut impl Reporter) {
     let current = state.current();
     match result {
-        Ok(outcome) => {
+        Ok(mut outcome) => {
             let now = SystemTime::now();
             let mut files = current.files.clone();
             let mut changed = Vec::new();
@@ -333,20 +346,16 @@ fn apply(state: &State, result: Result<Outcome, Vec<Diagnostic>>, reporter: &mut
                     changed.push(path.clone());
                 }
             }
-            for file in &outcome.files {
-                let etag = format!("\"{:016x}\"", crate::render::content_hash(&file.bytes));
-                if files.get(&file.path).is_some_and(|f| f.etag == etag) {
+            for file in std::mem::take(&mut outcome.files) {
+                let file_now = File::new(file.bytes, now);
+                if files
+                    .get(&file.path)
+                    .is_some_and(|f| f.etag == file_now.etag)
+                {
                     continue;
                 }
                 changed.push(file.path.clone());
-                files.insert(
-                    file.path.clone(),
-                    Arc::new(File {
-                        bytes: file.bytes.clone(),
-                        etag,
-                        modified: now,
-                    }),
-                );
+                files.insert(file.path, Arc::new(file_now));
             }
             let had_errors = current.errors.is_some();
             let total = files.len();
@@ -365,7 +374,7 @@ fn apply(state: &State, result: Result<Outcome, Vec<Diagnostic>>, reporter: &mut
             }
         }
         Err(diagnostics) => {
-            let report = Arc::new(ErrorReport::new(&diagnostics));
+            let report = Arc::new(ErrorReport::new(&diagnostics, current.generation + 1));
             *state.served.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(Served {
                 files: current.files.clone(),
                 errors: Some(Arc::clone(&report)),
@@ -399,15 +408,7 @@ fn start_indexer(
                 served.retain(|path, _| !path.starts_with("pagefind/"));
                 let now = SystemTime::now();
                 for file in files {
-                    let etag = format!("\"{:016x}\"", crate::render::content_hash(&file.bytes));
-                    served.insert(
-                        file.path,
-                        Arc::new(File {
-                            bytes: file.bytes,
-                            etag,
-                            modified: now,
-                        }),
-                    );
+                    served.insert(file.path, Arc::new(File::new(file.bytes, now)));
                 }
                 let mut slot = state.served.write().unwrap_or_else(|e| e.into_inner());
                 // Only if no build swapped files in meanwhile; the next index run follows it.
