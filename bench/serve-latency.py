@@ -30,8 +30,10 @@ if not os.path.isdir(os.path.join(corpus, "gloss")):
 site = os.path.join(corpus, "gloss")
 
 started = time.monotonic()
+# The server's terminal output (rebuild phases per edit) goes to WORK/serve.log.
+log = open(os.path.join(WORK, "serve.log"), "w")
 server = subprocess.Popen([gloss, "serve", "--port", "0", "--root", site], stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, text=True)
+                          stderr=log, text=True)
 try:
     url = server.stdout.readline().strip()
     first_build = time.monotonic() - started

@@ -182,6 +182,11 @@ pub fn generate(options: &BuildOptions, sink: &dyn render::Sink) -> Result<Rende
 /// Checks every internal link and `#fragment` of the site against the pages and files a build
 /// of it has.
 pub(crate) fn check_links(site: &Site, theme: &Theme, diags: &mut Diagnostics) {
+    resolve::links::check(site, &link_files(site, theme), diags);
+}
+
+/// The files besides pages that links may point at.
+pub(crate) fn link_files(site: &Site, theme: &Theme) -> std::collections::BTreeSet<String> {
     let mut static_paths: std::collections::BTreeSet<String> = theme
         .static_files
         .keys()
@@ -199,7 +204,7 @@ pub(crate) fn check_links(site: &Site, theme: &Theme, diags: &mut Diagnostics) {
         .map(String::from),
     );
     static_paths.extend(site.tags.keys().map(|slug| format!("tags/{slug}/atom.xml")));
-    resolve::links::check(site, &static_paths, diags);
+    static_paths
 }
 
 /// `gloss build`: the site into the output folder, or nothing at all.

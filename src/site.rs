@@ -215,8 +215,19 @@ pub struct Page {
     pub anchors: BTreeSet<String>,
 }
 
-#[derive(Debug)]
+/// An entity: what its definition says, shared between builds, and what the articles say of it.
+/// Derefs to [`EntityInfo`], so `entity.name` reads as a field.
+#[derive(Debug, Clone)]
 pub struct Entity {
+    pub info: Arc<EntityInfo>,
+    /// One per article that mentions it, in article order. Shared with `gloss serve`'s cache.
+    pub mentions: Arc<Vec<Mention>>,
+    /// Entities mentioned alongside it, most often first.
+    pub related: Arc<Vec<String>>,
+}
+
+#[derive(Debug)]
+pub struct EntityInfo {
     pub id: String,
     pub name: String,
     pub kind: EntityKind,
@@ -226,21 +237,38 @@ pub struct Entity {
     /// The description without markup, for preview cards.
     pub description_text: Option<String>,
     pub wikidata: Option<String>,
-    /// One per article that mentions it, in article order. Shared with `gloss serve`'s cache.
+}
+
+impl std::ops::Deref for Entity {
+    type Target = EntityInfo;
+    fn deref(&self) -> &EntityInfo {
+        &self.info
+    }
+}
+
+/// A glossary term: its definition, shared between builds, and the articles that use it.
+/// Derefs to [`TermInfo`].
+#[derive(Debug, Clone)]
+pub struct Term {
+    pub info: Arc<TermInfo>,
     pub mentions: Arc<Vec<Mention>>,
-    /// Entities mentioned alongside it, most often first.
-    pub related: Vec<String>,
 }
 
 #[derive(Debug)]
-pub struct Term {
+pub struct TermInfo {
     pub id: String,
     pub term: String,
     pub aliases: Vec<String>,
     pub definition: Doc,
     /// The definition without markup, for `title` attributes and structured data.
     pub definition_text: String,
-    pub mentions: Arc<Vec<Mention>>,
+}
+
+impl std::ops::Deref for Term {
+    type Target = TermInfo;
+    fn deref(&self) -> &TermInfo {
+        &self.info
+    }
 }
 
 /// An article that mentions an entity or a term.

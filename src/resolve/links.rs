@@ -4,14 +4,17 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use rustc_hash::FxHashMap;
+
 use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
-use crate::site::{Link, Site};
+use crate::site::{Article, Link, Page, Site, Term};
 
 /// What is at a site path, for fragment checks.
 enum Anchors<'a> {
     /// The ids are known: a `#fragment` must be one of them.
     Known(&'a BTreeSet<String>),
-    Owned(BTreeSet<String>),
+    /// The glossary: one entry per term, with the term's id.
+    Terms(&'a BTreeMap<String, Term>),
     /// A generated page whose ids are the theme's business: any fragment is accepted.
     Any,
 }
@@ -20,8 +23,172 @@ impl Anchors<'_> {
     fn contains(&self, id: &str) -> bool {
         match self {
             Anchors::Known(ids) => ids.contains(id),
-            Anchors::Owned(ids) => ids.contains(id),
+            Anchors::Terms(terms) => terms.contains_key(id),
             Anchors::Any => true,
+        }
+    }
+}
+
+/// Lists pages with fixed paths that any fragment may target.
+const LISTS: [&str; 5] = ["", "entities/", "timeline/", "tags/", "corrections/"];
+
+/// Every page of a site a link may land on. Looks paths up in the site itself, so that
+/// `gloss serve` can check one edited article without listing the whole site first.
+pub struct Targets<'a> {
+    site: &'a Site,
+    /// Other paths the output holds (`static/style.css`, `atom.xml`).
+    files: &'a BTreeSet<String>,
+    articles: FxHashMap<&'a str, &'a BTreeSet<String>>,
+    pages: FxHashMap<&'a str, &'a BTreeSet<String>>,
+}
+
+impl<'a> Targets<'a> {
+    pub fn new(site: &'a Site, files: &'a BTreeSet<String>) -> Targets<'a> {
+        Targets {
+            site,
+            files,
+            articles: site
+                .articles
+                .iter()
+                .map(|a| (a.slug.as_str(), &a.anchors))
+                .collect(),
+            pages: site
+                .pages
+                .iter()
+                .map(|p| (p.slug.as_str(), &p.anchors))
+                .collect(),
+        }
+    }
+
+    /// Problems with the links written in an article.
+    pub fn article(&self, article: &Article) -> Vec<Diagnostic> {
+        let from = format!("articles/{}/", article.slug);
+        self.links(&from, &article.links)
+    }
+
+    /// Problems with the links written in a plain page.
+    pub fn page(&self, page: &Page) -> Vec<Diagnostic> {
+        let from = format!("{}/", page.slug);
+        self.links(&from, &page.links)
+    }
+
+    fn links(&self, from: &str, links: &[Link]) -> Vec<Diagnostic> {
+        links
+            .iter()
+            .filter_map(|link| self.check_one(from, link))
+            .collect()
+    }
+
+    /// The page at `path` (`articles/x/`), if the site has one.
+    fn anchors(&self, path: &str) -> Option<Anchors<'a>> {
+        if LISTS.contains(&path) {
+            return Some(Anchors::Any);
+        }
+        if path == "glossary/" {
+            return Some(Anchors::Terms(&self.site.terms));
+        }
+        let path = path.strip_suffix('/')?;
+        let nested = |prefix: &str| {
+            path.strip_prefix(prefix)
+                .and_then(|rest| rest.strip_prefix('/'))
+                .filter(|rest| !rest.is_empty() && !rest.contains('/'))
+        };
+        if let Some(slug) = nested("articles") {
+            return self.articles.get(slug).map(|ids| Anchors::Known(ids));
+        }
+        if let Some(id) = nested("entities") {
+            return self.site.entities.contains_key(id).then_some(Anchors::Any);
+        }
+        if let Some(slug) = nested("tags") {
+            return self.site.tags.contains_key(slug).then_some(Anchors::Any);
+        }
+        self.pages.get(path).map(|ids| Anchors::Known(ids))
+    }
+
+    /// Every page path, for suggestions.
+    fn all_paths(&self) -> Vec<String> {
+        let site = self.site;
+        let mut paths: Vec<String> = LISTS.iter().map(|p| p.to_string()).collect();
+        paths.push("glossary/".into());
+        paths.extend(
+            site.articles
+                .iter()
+                .map(|a| format!("articles/{}/", a.slug)),
+        );
+        paths.extend(site.pages.iter().map(|p| format!("{}/", p.slug)));
+        paths.extend(site.entities.keys().map(|id| format!("entities/{id}/")));
+        paths.extend(site.tags.keys().map(|slug| format!("tags/{slug}/")));
+        paths.sort();
+        paths
+    }
+
+    fn check_one(&self, from: &str, link: &Link) -> Option<Diagnostic> {
+        let dest = link.dest.trim();
+        if dest.starts_with("http://") {
+            return Some(
+                Diagnostic::warning(
+                    "gloss::insecure-link",
+                    format!("link to `{dest}` uses http:"),
+                )
+                .at(link.location.clone())
+                .help("use https:// if the site supports it"),
+            );
+        }
+        if dest.starts_with("//") || has_scheme(dest) {
+            return None; // https:, mailto:, tel: and other sites are not ours to check
+        }
+        let (path, fragment) = match dest.split_once('#') {
+            Some((p, f)) => (p, Some(f)),
+            None => (dest, None),
+        };
+        let path = path.split('?').next().unwrap_or("");
+        let target = if path.is_empty() {
+            Some(from.to_string())
+        } else {
+            join(from, path)
+        };
+        let broken = |message: String, help: String| {
+            Some(
+                Diagnostic::error("gloss::broken-link", message)
+                    .at(link.location.clone())
+                    .label("does not land")
+                    .help(help),
+            )
+        };
+        let Some(target) = target else {
+            return broken(
+                format!("link `{dest}` leaves the site"),
+                "link to a page of this site, such as /articles/<slug>/".into(),
+            );
+        };
+        let page_path = if target.is_empty() || target.ends_with('/') {
+            target.clone()
+        } else if let Some(dir) = target.strip_suffix("index.html") {
+            dir.to_string()
+        } else if self.files.contains(&target) {
+            return None;
+        } else {
+            format!("{target}/")
+        };
+        let Some(anchors) = self.anchors(&page_path) else {
+            let paths = self.all_paths();
+            let help = match did_you_mean(&page_path, paths.iter().map(String::as_str)) {
+                Some(s) => format!("did you mean `/{s}`?"),
+                None => {
+                    "articles are at /articles/<slug>/, entities at /entities/<id>/".to_string()
+                }
+            };
+            return broken(
+                format!("link `{dest}` points to a page that does not exist"),
+                help,
+            );
+        };
+        match fragment {
+            Some(id) if !id.is_empty() && !anchors.contains(id) => broken(
+                format!("link `{dest}`: `#{id}` is not on that page"),
+                "use a heading's id (its text in lowercase, words joined by -) or a paragraph id such as #p-3".into(),
+            ),
+            _ => None,
         }
     }
 }
@@ -29,115 +196,12 @@ impl Anchors<'_> {
 /// Checks the links of every article and page. `files` are the other paths the output holds
 /// (`static/style.css`, `atom.xml`).
 pub fn check(site: &Site, files: &BTreeSet<String>, diags: &mut Diagnostics) {
-    let mut pages: BTreeMap<String, Anchors> = BTreeMap::new();
+    let targets = Targets::new(site, files);
     for a in &site.articles {
-        pages.insert(format!("articles/{}/", a.slug), Anchors::Known(&a.anchors));
+        diags.extend(targets.article(a));
     }
     for p in &site.pages {
-        pages.insert(format!("{}/", p.slug), Anchors::Known(&p.anchors));
-    }
-    for id in site.entities.keys() {
-        pages.insert(format!("entities/{id}/"), Anchors::Any);
-    }
-    for slug in site.tags.keys() {
-        pages.insert(format!("tags/{slug}/"), Anchors::Any);
-    }
-    pages.insert(
-        "glossary/".into(),
-        Anchors::Owned(site.terms.keys().cloned().collect()),
-    );
-    for path in ["", "entities/", "timeline/", "tags/", "corrections/"] {
-        pages.insert(path.into(), Anchors::Any);
-    }
-
-    let sources = site
-        .articles
-        .iter()
-        .map(|a| (format!("articles/{}/", a.slug), &a.links))
-        .chain(
-            site.pages
-                .iter()
-                .map(|p| (format!("{}/", p.slug), &p.links)),
-        );
-    for (from, links) in sources {
-        for link in links {
-            if let Some(d) = check_one(&from, link, &pages, files) {
-                diags.push(d);
-            }
-        }
-    }
-}
-
-fn check_one(
-    from: &str,
-    link: &Link,
-    pages: &BTreeMap<String, Anchors>,
-    files: &BTreeSet<String>,
-) -> Option<Diagnostic> {
-    let dest = link.dest.trim();
-    if dest.starts_with("http://") {
-        return Some(
-            Diagnostic::warning(
-                "gloss::insecure-link",
-                format!("link to `{dest}` uses http:"),
-            )
-            .at(link.location.clone())
-            .help("use https:// if the site supports it"),
-        );
-    }
-    if dest.starts_with("//") || has_scheme(dest) {
-        return None; // https:, mailto:, tel: and other sites are not ours to check
-    }
-    let (path, fragment) = match dest.split_once('#') {
-        Some((p, f)) => (p, Some(f)),
-        None => (dest, None),
-    };
-    let path = path.split('?').next().unwrap_or("");
-    let target = if path.is_empty() {
-        Some(from.to_string())
-    } else {
-        join(from, path)
-    };
-    let broken = |message: String, help: String| {
-        Some(
-            Diagnostic::error("gloss::broken-link", message)
-                .at(link.location.clone())
-                .label("does not land")
-                .help(help),
-        )
-    };
-    let Some(target) = target else {
-        return broken(
-            format!("link `{dest}` leaves the site"),
-            "link to a page of this site, such as /articles/<slug>/".into(),
-        );
-    };
-    let page_path = if target.is_empty() || target.ends_with('/') {
-        target.clone()
-    } else if let Some(dir) = target.strip_suffix("index.html") {
-        dir.to_string()
-    } else if files.contains(&target) {
-        return None;
-    } else {
-        format!("{target}/")
-    };
-    let Some(anchors) = pages.get(&page_path) else {
-        let known = pages.keys().map(String::as_str);
-        let help = match did_you_mean(&page_path, known) {
-            Some(s) => format!("did you mean `/{s}`?"),
-            None => "articles are at /articles/<slug>/, entities at /entities/<id>/".to_string(),
-        };
-        return broken(
-            format!("link `{dest}` points to a page that does not exist"),
-            help,
-        );
-    };
-    match fragment {
-        Some(id) if !id.is_empty() && !anchors.contains(id) => broken(
-            format!("link `{dest}`: `#{id}` is not on that page"),
-            "use a heading's id (its text in lowercase, words joined by -) or a paragraph id such as #p-3".into(),
-        ),
-        _ => None,
+        diags.extend(targets.page(p));
     }
 }
 

@@ -20,8 +20,8 @@ use crate::content::front_matter::{RawEntityRef, locate, slugify};
 use crate::content::{Loaded, RawArticle, RawEntity, RawTerm};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, SourceFile, did_you_mean};
 use crate::site::{
-    Annotation, Article, Dated, Doc, Entity, KeyPoint, Mention, NoteMention, Page, Ref, Site,
-    SiteEvent, Source, Tag, Term,
+    Annotation, Article, Dated, Doc, Entity, EntityInfo, KeyPoint, Mention, NoteMention, Page, Ref,
+    Site, SiteEvent, Source, Tag, Term, TermInfo,
 };
 use autolink::Linker;
 use markdown::Settings;
@@ -84,14 +84,14 @@ pub fn resolve_with_stats(
 /// same (shared) one as last time is not resolved again.
 #[derive(Default)]
 pub struct Cache {
-    /// The registries and auto-link mode the entries were made with; a change empties it.
-    key: Option<CacheKey>,
     /// How many times it was emptied.
     generation: u64,
+    /// What the registries and the auto-link mode gave; a change empties the cache.
+    registries: Option<Arc<Registries>>,
     linker: Option<Arc<(Linker, Vec<Diagnostic>)>>,
     articles: HashMap<std::path::PathBuf, CachedArticle>,
     /// Each entity's related entities, as last worked out.
-    related: HashMap<String, Vec<String>>,
+    related: HashMap<String, Arc<Vec<String>>>,
     /// The articles in site order and every entity's and term's backlinks, as last worked
     /// out: when the order stays, only the backlinks of what changed articles mention are
     /// worked out again.
@@ -102,12 +102,103 @@ pub struct Cache {
     entity_ids: FxHashMap<usize, Arc<Vec<u32>>>,
 }
 
-type CacheKey = (
-    Vec<(String, RawEntity)>,
-    Vec<(String, RawTerm)>,
-    crate::config::AutolinkMode,
-);
+/// Everything that follows from the registries (and articles' inline definitions) alone.
+struct Registries {
+    /// The definitions it was built from.
+    entity_defs: Vec<crate::content::EntityDef>,
+    term_defs: Vec<crate::content::TermDef>,
+    autolink: crate::config::AutolinkMode,
+    known: Known,
+    locations: BTreeMap<Ref, Location>,
+    /// Without backlinks and related entities.
+    entities: BTreeMap<String, Entity>,
+    terms: BTreeMap<String, Term>,
+    diags: Vec<Diagnostic>,
+}
 
+impl Registries {
+    /// Whether `loaded` defines the same entities and terms at the same places.
+    fn built_from(&self, loaded: &Loaded) -> bool {
+        let same_place =
+            |a: &Location, b: &Location| Arc::ptr_eq(&a.file, &b.file) && a.span == b.span;
+        self.entity_defs.len() == loaded.entities.len()
+            && self.term_defs.len() == loaded.terms.len()
+            && self.entity_defs.iter().zip(&loaded.entities).all(|(a, b)| {
+                a.id == b.id && a.entity == b.entity && same_place(&a.location, &b.location)
+            })
+            && self.term_defs.iter().zip(&loaded.terms).all(|(a, b)| {
+                a.id == b.id && a.term == b.term && same_place(&a.location, &b.location)
+            })
+    }
+}
+
+fn build_registries(
+    loaded: &Loaded,
+    autolink: crate::config::AutolinkMode,
+) -> (Arc<Registries>, Arc<(Linker, Vec<Diagnostic>)>) {
+    let mut diags = Diagnostics::new();
+    let entity_defs = dedupe(
+        loaded
+            .entities
+            .iter()
+            .map(|d| (d.id.clone(), d.entity.clone(), d.location.clone())),
+        "entity",
+        &mut diags,
+    );
+    let term_defs = dedupe(
+        loaded
+            .terms
+            .iter()
+            .map(|d| (d.id.clone(), d.term.clone(), d.location.clone())),
+        "term",
+        &mut diags,
+    );
+    let known = Known {
+        entities: entity_defs.keys().cloned().collect(),
+        terms: term_defs.keys().cloned().collect(),
+    };
+    let mut linker_diags = Diagnostics::new();
+    let linker = build_linker(&entity_defs, &term_defs, &mut linker_diags);
+    let locations: BTreeMap<Ref, Location> = entity_defs
+        .iter()
+        .map(|(id, (_, l))| (Ref::Entity(id.clone()), l.clone()))
+        .chain(
+            term_defs
+                .iter()
+                .map(|(id, (_, l))| (Ref::Term(id.clone()), l.clone())),
+        )
+        .collect();
+    let entities: BTreeMap<String, Entity> = entity_defs
+        .into_iter()
+        .map(|(id, (raw, location))| {
+            let entity = build_entity(&id, raw, &location, &known, &mut diags);
+            (id, entity)
+        })
+        .collect();
+    let terms: BTreeMap<String, Term> = term_defs
+        .into_iter()
+        .map(|(id, (raw, location))| {
+            let term = build_term(&id, raw, &location, &known, &mut diags);
+            (id, term)
+        })
+        .collect();
+    let registries = Registries {
+        entity_defs: loaded.entities.clone(),
+        term_defs: loaded.terms.clone(),
+        autolink,
+        known,
+        locations,
+        entities,
+        terms,
+        diags: diags.into_vec(),
+    };
+    (
+        Arc::new(registries),
+        Arc::new((linker, linker_diags.into_vec())),
+    )
+}
+
+#[derive(Clone)]
 struct CachedArticle {
     raw: Arc<RawArticle>,
     article: Arc<Article>,
@@ -139,85 +230,48 @@ fn resolve_inner(
     mut cache: Option<&mut Cache>,
     diags: &mut Diagnostics,
 ) -> (Site, Stats) {
-    let entity_defs = dedupe(
-        loaded
-            .entities
-            .iter()
-            .map(|d| (d.id.clone(), d.entity.clone(), d.location.clone())),
-        "entity",
-        diags,
-    );
-    let term_defs = dedupe(
-        loaded
-            .terms
-            .iter()
-            .map(|d| (d.id.clone(), d.term.clone(), d.location.clone())),
-        "term",
-        diags,
-    );
-    let known = Known {
-        entities: entity_defs.keys().cloned().collect(),
-        terms: term_defs.keys().cloned().collect(),
-    };
-    if let Some(cache) = cache.as_deref_mut() {
-        let key: CacheKey = (
-            entity_defs
-                .iter()
-                .map(|(id, (e, _))| (id.clone(), e.clone()))
-                .collect(),
-            term_defs
-                .iter()
-                .map(|(id, (t, _))| (id.clone(), t.clone()))
-                .collect(),
-            config.autolink,
-        );
-        if cache.key.as_ref() != Some(&key) {
-            *cache = Cache {
-                key: Some(key),
-                generation: cache.generation + 1,
-                ..Cache::default()
-            };
-        }
-    }
-    let linker = match cache.as_deref().and_then(|c| c.linker.clone()) {
-        Some(linker) => linker,
+    // The registries alone give the ids that exist, the entity and term pages' contents and
+    // the auto-linker; `gloss serve` keeps all of it while they stay the same.
+    let cached = cache
+        .as_deref()
+        .and_then(|c| c.registries.as_ref().zip(c.linker.as_ref()))
+        .filter(|(r, _)| r.autolink == config.autolink && r.built_from(loaded));
+    let (registries, linker) = match cached {
+        Some((registries, linker)) => (Arc::clone(registries), Arc::clone(linker)),
         None => {
-            let mut local = Diagnostics::new();
-            let linker = build_linker(&entity_defs, &term_defs, &mut local);
-            Arc::new((linker, local.into_vec()))
+            let (registries, linker) = build_registries(loaded, config.autolink);
+            if let Some(cache) = cache.as_deref_mut() {
+                *cache = Cache {
+                    generation: cache.generation + 1,
+                    registries: Some(Arc::clone(&registries)),
+                    linker: Some(Arc::clone(&linker)),
+                    ..Cache::default()
+                };
+            }
+            (registries, linker)
         }
     };
+    diags.extend(registries.diags.iter().cloned());
     diags.extend(linker.1.iter().cloned());
-    if let Some(cache) = cache.as_deref_mut() {
-        cache.linker = Some(Arc::clone(&linker));
-    }
+    let known = &registries.known;
     let linker = &linker.0;
 
     check_duplicate_slugs(&loaded.articles, diags);
 
-    let mut previous = cache
-        .as_deref_mut()
-        .map(|c| std::mem::take(&mut c.articles));
+    // Articles whose loaded form is the one resolved last time keep their resolution; the
+    // cache's map is updated in place, so an edit costs a lookup per article, not a new map.
+    let previous = cache.as_deref().map(|c| &c.articles);
     let resolved: Vec<(CachedArticle, bool)> = loaded
         .articles
         .par_iter()
         .map(|raw| {
             let hit = previous
-                .as_ref()
                 .and_then(|p| p.get(&raw.file.path))
                 .filter(|c| Arc::ptr_eq(&c.raw, raw));
             match hit {
-                Some(hit) => (
-                    CachedArticle {
-                        raw: Arc::clone(raw),
-                        article: Arc::clone(&hit.article),
-                        firsts: Arc::clone(&hit.firsts),
-                        diags: Arc::clone(&hit.diags),
-                    },
-                    true,
-                ),
+                Some(hit) => (hit.clone(), true),
                 None => {
-                    let (article, firsts, diags) = resolve_article(raw, &config, &known, linker);
+                    let (article, firsts, diags) = resolve_article(raw, &config, known, linker);
                     let entry = CachedArticle {
                         raw: Arc::clone(raw),
                         article: Arc::new(article),
@@ -231,9 +285,9 @@ fn resolve_inner(
         .collect();
     // Entities whose related lists may have changed: those of every article resolved anew, as
     // it was and as it is, and of every article that is gone. `None`: all of them.
-    let mut dirty: Option<BTreeSet<String>> = previous.as_ref().map(|_| BTreeSet::new());
+    let mut dirty: Option<BTreeSet<String>> = cache.as_ref().map(|_| BTreeSet::new());
     // Likewise the entities and terms whose backlinks may have changed.
-    let mut dirty_refs: Option<BTreeSet<Ref>> = previous.as_ref().map(|_| BTreeSet::new());
+    let mut dirty_refs: Option<BTreeSet<Ref>> = cache.as_ref().map(|_| BTreeSet::new());
     let mut mark_dirty = |a: &Article, firsts: &[FirstMention]| {
         if let Some(set) = dirty.as_mut() {
             set.extend(a.mentions.iter().chain(&a.about).cloned());
@@ -247,50 +301,39 @@ fn resolve_inner(
         .into_iter()
         .map(|(entry, hit)| {
             diags.extend(entry.diags.iter().cloned());
-            let old = previous
-                .as_mut()
-                .and_then(|p| p.remove(&entry.raw.file.path));
+            let pair = (Arc::clone(&entry.article), Arc::clone(&entry.firsts));
             if !hit {
                 mark_dirty(&entry.article, &entry.firsts);
-                if let Some(old) = &old {
+                if let Some(cache) = cache.as_deref_mut()
+                    && let Some(old) = cache.articles.insert(entry.raw.file.path.clone(), entry)
+                {
                     mark_dirty(&old.article, &old.firsts);
                 }
-            }
-            let pair = (Arc::clone(&entry.article), Arc::clone(&entry.firsts));
-            if let Some(cache) = cache.as_deref_mut() {
-                cache.articles.insert(entry.raw.file.path.clone(), entry);
             }
             pair
         })
         .collect();
-    for gone in previous.iter().flat_map(|p| p.values()) {
-        mark_dirty(&gone.article, &gone.firsts);
+    if let Some(cache) = cache.as_deref_mut()
+        && cache.articles.len() != loaded.articles.len()
+    {
+        let present: std::collections::HashSet<&std::path::Path> = loaded
+            .articles
+            .iter()
+            .map(|a| a.file.path.as_path())
+            .collect();
+        cache.articles.retain(|path, gone| {
+            let keep = present.contains(path.as_path());
+            if !keep {
+                mark_dirty(&gone.article, &gone.firsts);
+            }
+            keep
+        });
     }
     resolved.sort_by(|(a, _), (b, _)| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
 
-    let locations: BTreeMap<Ref, Location> = entity_defs
-        .iter()
-        .map(|(id, (_, l))| (Ref::Entity(id.clone()), l.clone()))
-        .chain(
-            term_defs
-                .iter()
-                .map(|(id, (_, l))| (Ref::Term(id.clone()), l.clone())),
-        )
-        .collect();
-    let mut entities: BTreeMap<String, Entity> = entity_defs
-        .into_iter()
-        .map(|(id, (raw, location))| {
-            let entity = build_entity(&id, raw, &location, &known, diags);
-            (id, entity)
-        })
-        .collect();
-    let mut terms: BTreeMap<String, Term> = term_defs
-        .into_iter()
-        .map(|(id, (raw, location))| {
-            let term = build_term(&id, raw, &location, &known, diags);
-            (id, term)
-        })
-        .collect();
+    let locations = &registries.locations;
+    let mut entities = registries.entities.clone();
+    let mut terms = registries.terms.clone();
 
     // Backlinks, in article order (newest first). First mentions are moved, not copied.
     let (articles, firsts): (Vec<Arc<Article>>, Vec<Arc<Vec<FirstMention>>>) =
@@ -368,7 +411,7 @@ fn resolve_inner(
                 if !dirty.contains(&entity.id)
                     && let Some(list) = cache.related.get(&entity.id)
                 {
-                    entity.related = list.clone();
+                    entity.related = Arc::clone(list);
                 }
             }
             ids
@@ -387,12 +430,23 @@ fn resolve_inner(
         cache.entity_ids = kept;
     }
     if let Some(cache) = cache {
-        cache.related = entities
-            .values()
-            .map(|e| (e.id.clone(), e.related.clone()))
-            .collect();
+        match &dirty {
+            Some(dirty) if !cache.related.is_empty() => {
+                for id in dirty {
+                    if let Some(e) = entities.get(id) {
+                        cache.related.insert(id.clone(), Arc::clone(&e.related));
+                    }
+                }
+            }
+            _ => {
+                cache.related = entities
+                    .values()
+                    .map(|e| (e.id.clone(), Arc::clone(&e.related)))
+                    .collect();
+            }
+        }
     }
-    warn_unused(&entities, &terms, &locations, diags);
+    warn_unused(&entities, &terms, locations, diags);
 
     let mut timeline: Vec<SiteEvent> = articles
         .iter()
@@ -410,17 +464,21 @@ fn resolve_inner(
     let mut tags: BTreeMap<String, Tag> = BTreeMap::new();
     for (index, article) in articles.iter().enumerate() {
         for (slug, name) in &article.tags {
-            tags.entry(slug.clone())
-                .or_insert_with(|| Tag {
-                    name: name.clone(),
-                    articles: Vec::new(),
-                })
-                .articles
-                .push(index);
+            // Looked up before inserting: most tags exist already, and their slugs need no copy.
+            match tags.get_mut(slug) {
+                Some(tag) => tag.articles.push(index),
+                None => {
+                    let tag = Tag {
+                        name: name.clone(),
+                        articles: vec![index],
+                    };
+                    tags.insert(slug.clone(), tag);
+                }
+            }
         }
     }
 
-    let pages = resolve_pages(&loaded.pages, &known, diags);
+    let pages = resolve_pages(&loaded.pages, known, diags);
 
     let stats = Stats {
         autolink: linker.time_spent(),
@@ -656,7 +714,8 @@ fn build_linker(
 }
 
 fn check_duplicate_slugs(articles: &[Arc<RawArticle>], diags: &mut Diagnostics) {
-    let mut seen: BTreeMap<&str, &RawArticle> = BTreeMap::new();
+    let mut seen: FxHashMap<&str, &RawArticle> = FxHashMap::default();
+    seen.reserve(articles.len());
     for article in articles {
         if let Some(first) = seen.get(article.slug.as_str()) {
             // Point at `slug:` when the front matter sets it, else at the file named alike.
@@ -1019,19 +1078,21 @@ fn build_entity(
     };
     diags.extend(local);
     Entity {
-        id: id.to_string(),
-        name: raw.name.trim().to_string(),
-        kind: raw.kind,
-        aliases: raw.aliases,
-        role: raw.role,
-        description,
-        description_text,
-        wikidata: raw
-            .wikidata
-            .map(|w| w.trim().to_string())
-            .filter(|w| !w.is_empty()),
+        info: Arc::new(EntityInfo {
+            id: id.to_string(),
+            name: raw.name.trim().to_string(),
+            kind: raw.kind,
+            aliases: raw.aliases,
+            role: raw.role,
+            description,
+            description_text,
+            wikidata: raw
+                .wikidata
+                .map(|w| w.trim().to_string())
+                .filter(|w| !w.is_empty()),
+        }),
         mentions: Arc::default(),
-        related: Vec::new(),
+        related: Arc::default(),
     }
 }
 
@@ -1053,11 +1114,13 @@ fn build_term(
     );
     diags.extend(local);
     Term {
-        id: id.to_string(),
-        term: raw.term.trim().to_string(),
-        aliases: raw.aliases,
-        definition_text,
-        definition,
+        info: Arc::new(TermInfo {
+            id: id.to_string(),
+            term: raw.term.trim().to_string(),
+            aliases: raw.aliases,
+            definition_text,
+            definition,
+        }),
         mentions: Arc::default(),
     }
 }
@@ -1184,7 +1247,7 @@ fn relate(
     let mut related = related.into_iter().peekable();
     for (i, entity) in entities.values_mut().enumerate() {
         if let Some((_, list)) = related.next_if(|(a, _)| *a == i) {
-            entity.related = list;
+            entity.related = Arc::new(list);
         }
     }
     computed

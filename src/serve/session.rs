@@ -14,7 +14,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::build::check_links;
+use rustc_hash::FxHashMap;
+
+use crate::build::link_files;
 use crate::config::{self, Config, Overrides};
 use crate::content::{self, LoadCache};
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -40,7 +42,11 @@ struct Last {
     resolve_generation: u64,
     /// Every file of the site, by path.
     paths: BTreeSet<String>,
+    /// Each article's link problems, by slug, with the article they were found in.
+    links: LinkProblems,
 }
+
+type LinkProblems = FxHashMap<String, (Arc<Article>, Arc<Vec<Diagnostic>>)>;
 
 pub struct Session {
     options: SessionOptions,
@@ -126,6 +132,7 @@ impl Session {
         let (site, _) =
             resolve::resolve_cached(config.clone(), &loaded, &mut self.resolve_cache, &mut diags);
         lap("resolve", &mut phases);
+        let generation = self.resolve_cache.generation();
         let theme = match theme {
             Ok(theme) => theme,
             Err(errors) => {
@@ -133,17 +140,31 @@ impl Session {
                 return Err(diags.into_vec());
             }
         };
-        check_links(&site, &theme, &mut diags);
+        // Taken from the last build and given back with this one: a failed build leaves the
+        // next one to check every link again.
+        let known = self
+            .last
+            .as_mut()
+            .map(|l| std::mem::take(&mut l.links))
+            .unwrap_or_default();
+        let links = check_links(
+            self.last.as_ref(),
+            known,
+            &site,
+            &theme,
+            generation,
+            &mut diags,
+        );
         if diags.has_errors() {
             return Err(diags.into_vec());
         }
         lap("links", &mut phases);
 
-        let generation = self.resolve_cache.generation();
         let (selection, css_only) = match &self.last {
             Some(last) => affected(last, &config, &theme, &site, generation),
             None => (Selection::all(), false),
         };
+        lap("select", &mut phases);
         let sink = Memory::default();
         let stats = if selection.is_empty() {
             render::Stats::default()
@@ -185,6 +206,7 @@ impl Session {
             site: Arc::new(site),
             resolve_generation: generation,
             paths,
+            links,
         });
         Ok(Outcome {
             selection,
@@ -197,6 +219,75 @@ impl Session {
             phases,
         })
     }
+}
+
+/// Checks the links of the site, reusing the last good build's findings (`known`, updated in
+/// place) for articles that did not change, when the pages links can land on are the same
+/// ones (same articles, entities, terms, tags, pages and static files). An article whose
+/// anchors changed gets the links that name it checked again.
+fn check_links(
+    last: Option<&Last>,
+    mut known: LinkProblems,
+    site: &Site,
+    theme: &Theme,
+    generation: u64,
+    diags: &mut Diagnostics,
+) -> LinkProblems {
+    let files = link_files(site, theme);
+    let targets = resolve::links::Targets::new(site, &files);
+    let pages = |s: &Site| -> Vec<(String, BTreeSet<String>)> {
+        s.pages
+            .iter()
+            .map(|p| (p.slug.clone(), p.anchors.clone()))
+            .collect()
+    };
+    // Articles with other anchors than before: a link to one of them has its slug in it.
+    let mut moved: Vec<&str> = Vec::new();
+    let same_targets = last.is_some_and(|last| {
+        last.resolve_generation == generation
+            && known.len() == site.articles.len()
+            && site.articles.iter().all(|a| match known.get(&a.slug) {
+                Some((old, _)) => {
+                    if !Arc::ptr_eq(old, a) && old.anchors != a.anchors {
+                        moved.push(&a.slug);
+                    }
+                    true
+                }
+                None => false,
+            })
+            && last.site.tags.keys().eq(site.tags.keys())
+            && last.theme.static_files.keys().eq(theme.static_files.keys())
+            && pages(&last.site) == pages(site)
+    });
+    if !same_targets {
+        known.clear();
+    }
+    let names_moved = |a: &Article| {
+        a.links
+            .iter()
+            .any(|l| moved.iter().any(|m| l.dest.contains(m)))
+    };
+    for a in &site.articles {
+        match known.get_mut(&a.slug) {
+            Some((old, problems)) if Arc::ptr_eq(old, a) && !names_moved(a) => {
+                diags.extend(problems.iter().cloned());
+            }
+            Some(entry) => {
+                let problems = Arc::new(targets.article(a));
+                diags.extend(problems.iter().cloned());
+                *entry = (Arc::clone(a), problems);
+            }
+            None => {
+                let problems = Arc::new(targets.article(a));
+                diags.extend(problems.iter().cloned());
+                known.insert(a.slug.clone(), (Arc::clone(a), problems));
+            }
+        }
+    }
+    for p in &site.pages {
+        diags.extend(targets.page(p));
+    }
+    known
 }
 
 /// What a change touched, comparing the last good build with this one; and whether only

@@ -200,6 +200,69 @@ fn a_failed_rebuild_reports_and_the_next_good_one_carries_on() {
     assert!(!paths(&outcome).contains("articles/b/index.html"));
 }
 
+#[test]
+fn links_into_an_edited_article_are_checked_again() {
+    let t = three_articles();
+    article(
+        &t,
+        "a",
+        "Ukraine",
+        "Putin spoke with Witkoff.\n\nThen he left.\n",
+    );
+    article(&t, "d", "Talks", "See [what followed](/articles/a/#p-2).\n");
+    article(&t, "e", "Talks", "An [old page](http://example.org/).\n");
+    let mut s = session(&t);
+    let insecure = |o: &gloss::serve::Outcome| {
+        o.warnings
+            .iter()
+            .filter(|d| d.code == "gloss::insecure-link")
+            .count()
+    };
+    let first = s.rebuild().unwrap();
+    assert_eq!(insecure(&first), 1);
+    let touch = |s: &mut Session, slug: &str| {
+        s.touched([t
+            .root()
+            .join(format!("content/articles/{slug}.md"))
+            .as_path()]);
+    };
+
+    // An unrelated edit: the warning of an article not checked again is still reported.
+    article(&t, "c", "Europe", "NATO met on Wednesday.\n");
+    touch(&mut s, "c");
+    assert_eq!(insecure(&s.rebuild().unwrap()), 1);
+
+    // `a` loses the paragraph `d` links to: `d` did not change, yet its link is now broken.
+    article(&t, "a", "Ukraine", "Putin spoke with Witkoff.\n");
+    touch(&mut s, "a");
+    let errors = s.rebuild().unwrap_err();
+    let broken: Vec<_> = errors
+        .iter()
+        .filter(|d| d.code == "gloss::broken-link")
+        .collect();
+    assert_eq!(broken.len(), 1, "{errors:?}");
+    let at = broken[0].location.as_ref().unwrap();
+    assert!(at.file.path.ends_with("d.md"), "{at:?}");
+    assert!(broken[0].message.contains("#p-2"), "{}", broken[0].message);
+
+    // Back again: good, and the same for an edit that breaks the link from its own side.
+    article(
+        &t,
+        "a",
+        "Ukraine",
+        "Putin spoke with Witkoff.\n\nThen he left.\n",
+    );
+    touch(&mut s, "a");
+    assert_eq!(insecure(&s.rebuild().unwrap()), 1);
+    article(&t, "d", "Talks", "See [what followed](/articles/a/#p-3).\n");
+    touch(&mut s, "d");
+    let errors = s.rebuild().unwrap_err();
+    assert!(
+        errors.iter().any(|d| d.code == "gloss::broken-link"),
+        "{errors:?}"
+    );
+}
+
 /// Applies a rebuild to the files served, as the server does.
 fn apply(served: &mut std::collections::BTreeMap<String, Vec<u8>>, outcome: gloss::serve::Outcome) {
     if outcome.selection.all {
