@@ -91,8 +91,9 @@ fn index(rx: &Receiver<Record>, language: String) -> Result<Vec<OutputFile>, Str
 }
 
 /// The part of a rendered page Pagefind needs: the element marked `data-pagefind-body` (the
-/// theme puts it on one `<article>`), in a bare document with the page's language. Pagefind
-/// would skip the rest anyway; parsing less is faster.
+/// theme puts it on one `<article>`), [slimmed](slim), in a bare document with the page's
+/// language. Pagefind indexes on one thread; this runs on the render threads, so that the one
+/// thread parses a third of the markup.
 pub fn indexable(html: &str, language: &str) -> Option<String> {
     let marker = html.find("data-pagefind-body")?;
     let start = html[..marker].rfind('<')?;
@@ -100,9 +101,189 @@ pub fn indexable(html: &str, language: &str) -> Option<String> {
     (start < end).then(|| {
         format!(
             "<!DOCTYPE html><html lang=\"{language}\"><head><meta charset=\"utf-8\"></head><body>{}</body></html>",
-            &html[start..end]
+            slim(&html[start..end])
         )
     })
+}
+
+/// Elements without an end tag.
+const VOID: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr",
+];
+
+/// What Pagefind reads of `html`, and nothing else: elements marked `data-pagefind-ignore` go
+/// (unless filters, metadata or sort keys inside them still count), comments go, and tags keep
+/// only the attributes Pagefind looks at (`id` for anchors, `lang`, `src` and `alt` of images,
+/// `data-pagefind-*` and the attributes those name). Text is untouched. Entity pages shrink
+/// most: their list of mentions is ignored by the index.
+pub fn slim(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() / 2);
+    let mut rest = html;
+    while let Some(lt) = rest.find('<') {
+        out.push_str(&rest[..lt]);
+        rest = &rest[lt..];
+        if let Some(after) = rest.strip_prefix("<!--") {
+            rest = after.find("-->").map_or("", |end| &after[end + 3..]);
+            continue;
+        }
+        let Some(gt) = tag_end(rest) else {
+            out.push_str(rest);
+            return out;
+        };
+        let tag = &rest[..=gt];
+        rest = &rest[gt + 1..];
+        if let Some(name) = tag.strip_prefix("</") {
+            out.push_str("</");
+            out.push_str(name.trim_end_matches('>').trim());
+            out.push('>');
+            continue;
+        }
+        let (name, attrs) = parse_tag(tag);
+        if name.is_empty() {
+            out.push_str(tag);
+            continue;
+        }
+        let lower = name.to_ascii_lowercase();
+        let ignore = attrs
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case("data-pagefind-ignore"))
+            .map(|(_, v)| *v);
+        if let Some(how) = ignore
+            && !VOID.contains(&lower.as_str())
+        {
+            let inner_end = closing(rest, &lower);
+            let inner = &rest[..inner_end];
+            if how.trim() == "all" || !inner.contains("data-pagefind-") {
+                rest = rest[inner_end..]
+                    .find('>')
+                    .map_or("", |gt| &rest[inner_end + gt + 1..]);
+                continue;
+            }
+        }
+        out.push('<');
+        out.push_str(name);
+        let named: Vec<&str> = attrs
+            .iter()
+            .filter(|(n, _)| n.starts_with("data-pagefind-"))
+            .flat_map(|(n, v)| {
+                if *n == "data-pagefind-index-attrs" {
+                    v.split(',').map(str::trim).collect::<Vec<_>>()
+                } else {
+                    v.split('[')
+                        .skip(1)
+                        .filter_map(|s| s.split(']').next())
+                        .map(str::trim)
+                        .collect()
+                }
+            })
+            .collect();
+        for (n, v) in &attrs {
+            let keep = matches!(*n, "id" | "lang" | "src" | "alt")
+                || n.starts_with("data-pagefind-")
+                || named.contains(n);
+            if keep {
+                out.push(' ');
+                out.push_str(n);
+                out.push_str("=\"");
+                out.push_str(&v.replace('"', "&quot;"));
+                out.push('"');
+            }
+        }
+        out.push('>');
+        if matches!(lower.as_str(), "script" | "style" | "textarea" | "title") {
+            let end = closing(rest, &lower);
+            out.push_str(&rest[..end]);
+            rest = &rest[end..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Where the tag starting `s` ends (its `>`), quotes respected.
+fn tag_end(s: &str) -> Option<usize> {
+    let mut quote = None;
+    for (i, c) in s.char_indices().skip(1) {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '>') => return Some(i),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// A start tag's name and attributes (values still escaped as written).
+fn parse_tag(tag: &str) -> (&str, Vec<(&str, &str)>) {
+    let body = tag[1..tag.len() - 1].trim_end_matches('/');
+    let name_end = body.find(|c: char| c.is_whitespace()).unwrap_or(body.len());
+    let name = &body[..name_end];
+    let mut attrs = Vec::new();
+    let mut s = body[name_end..].trim_start();
+    while !s.is_empty() {
+        let n_end = s
+            .find(|c: char| c.is_whitespace() || c == '=')
+            .unwrap_or(s.len());
+        let n = &s[..n_end];
+        s = s[n_end..].trim_start();
+        let mut value = "";
+        if let Some(v) = s.strip_prefix('=') {
+            let v = v.trim_start();
+            let (val, after) = match v.chars().next() {
+                Some(q @ ('"' | '\'')) => {
+                    let close = v[1..].find(q).map_or(v.len(), |i| i + 1);
+                    (&v[1..close], v.get(close + 1..).unwrap_or(""))
+                }
+                _ => {
+                    let e = v.find(char::is_whitespace).unwrap_or(v.len());
+                    (&v[..e], &v[e..])
+                }
+            };
+            value = val;
+            s = after.trim_start();
+        }
+        if !n.is_empty() {
+            attrs.push((n, value));
+        } else {
+            break;
+        }
+    }
+    (name, attrs)
+}
+
+/// Where, in `s` (just after a `<name ...>` start tag), its matching `</name` begins; the end
+/// of `s` if it never closes.
+fn closing(s: &str, name: &str) -> usize {
+    let mut depth = 1;
+    let mut at = 0;
+    while let Some(lt) = s[at..].find('<') {
+        let i = at + lt;
+        // Bytes, not characters: the name is ASCII, the text after `<` may not be.
+        let t = &s.as_bytes()[i + 1..];
+        let (end_tag, t) = match t.strip_prefix(b"/") {
+            Some(t) => (true, t),
+            None => (false, t),
+        };
+        let matches = t.len() >= name.len()
+            && t[..name.len()].eq_ignore_ascii_case(name.as_bytes())
+            && t.get(name.len())
+                .is_none_or(|&c| c == b'>' || c == b'/' || c.is_ascii_whitespace());
+        if matches {
+            if end_tag {
+                depth -= 1;
+                if depth == 0 {
+                    return i;
+                }
+            } else {
+                depth += 1;
+            }
+        }
+        at = i + 1;
+    }
+    s.len()
 }
 
 #[cfg(test)]
@@ -113,8 +294,41 @@ mod tests {
     fn only_the_marked_article_is_kept() {
         let page = "<html><body><nav>Menu</nav><main><article class=\"x\" data-pagefind-body><h1>T</h1></article></main><footer>F</footer></body></html>";
         let doc = indexable(page, "en").unwrap();
-        assert!(doc.contains("<article class=\"x\" data-pagefind-body><h1>T</h1></article>"));
+        assert!(doc.contains("<article data-pagefind-body=\"\"><h1>T</h1></article>"));
         assert!(!doc.contains("Menu") && !doc.contains("F</footer>"));
         assert_eq!(indexable("<html><article>x</article></html>", "en"), None);
+    }
+
+    #[test]
+    fn slimming_is_safe_on_any_text() {
+        let html = "<section data-pagefind-ignore><p>NATO’s <b>role</b></p><p>’</p></section><p>Kyiv’s <i>war</i> <</p>";
+        assert_eq!(slim(html), "<p>Kyiv’s <i>war</i> <</p>");
+        for cut in (0..html.len()).filter(|&i| html.is_char_boundary(i)) {
+            slim(&html[..cut]); // must not panic on truncated markup
+        }
+    }
+
+    #[test]
+    fn slimming_keeps_what_pagefind_reads() {
+        let html = concat!(
+            r#"<article class="a" data-pagefind-body><span hidden data-pagefind-filter="tag[data-value]" data-value="Talks"></span>"#,
+            r#"<h2 id="why" class="h">Why <a class="entity" href="../x/" data-entity="x">Putin</a> met</h2><!-- note -->"#,
+            r#"<aside class="k" data-pagefind-ignore><ul><li><aside>nested</aside>Key point</li></ul></aside>"#,
+            r#"<section data-pagefind-ignore><span data-pagefind-meta="kind">Person</span>Skipped</section>"#,
+            r#"<section data-pagefind-ignore="all"><span data-pagefind-meta="x">Gone</span></section>"#,
+            r#"<p id="p-1">Text &amp; more<img src="a.png" alt="A map" width="3"><br></p>"#,
+            r#"<script type="application/json">{"a":"<b>"}</script></article>"#,
+        );
+        let slim = slim(html);
+        assert_eq!(
+            slim,
+            concat!(
+                r#"<article data-pagefind-body=""><span data-pagefind-filter="tag[data-value]" data-value="Talks"></span>"#,
+                r#"<h2 id="why">Why <a>Putin</a> met</h2>"#,
+                r#"<section data-pagefind-ignore=""><span data-pagefind-meta="kind">Person</span>Skipped</section>"#,
+                r#"<p id="p-1">Text &amp; more<img src="a.png" alt="A map"><br></p>"#,
+                r#"<script>{"a":"<b>"}</script></article>"#,
+            )
+        );
     }
 }
