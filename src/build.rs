@@ -97,6 +97,19 @@ impl std::fmt::Display for Timings {
     }
 }
 
+/// Frees `value` on another thread: a large site's loaded and resolved forms are millions of
+/// small allocations, and freeing them is work nobody waits for. When the process ends first,
+/// the system takes the memory back at once.
+fn drop_in_background<T: Send + 'static>(value: T) {
+    if let Err(e) = std::thread::Builder::new()
+        .name("gloss-free".into())
+        .spawn(move || drop(value))
+    {
+        // No thread to spare: free it here.
+        drop(e);
+    }
+}
+
 /// Load, resolve and render into `sink`. Writes nothing itself.
 pub fn generate(options: &BuildOptions, sink: &dyn render::Sink) -> Result<Rendered, Error> {
     let mut timings = Timings::default();
@@ -122,7 +135,8 @@ pub fn generate(options: &BuildOptions, sink: &dyn render::Sink) -> Result<Rende
             loaded.terms.len()
         ),
     );
-    let (site, stats) = resolve::resolve_with_stats(config, loaded, &mut diags);
+    let (site, stats) = resolve::resolve_with_stats(config, &loaded, &mut diags);
+    drop_in_background(loaded);
     let mentions: usize = site
         .entities
         .values()
@@ -218,19 +232,23 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     // Files are written into a staging folder as they are rendered; it replaces the output
     // folder only if the whole build succeeds, and removes itself otherwise.
     let staging = write::Staging::new(&output_dir)?;
-    let mut rendered = generate(options, &staging)?;
+    let Rendered {
+        site,
+        stats,
+        diagnostics,
+        mut timings,
+    } = generate(options, &staging)?;
+    drop_in_background(site);
     let t = Instant::now();
     staging.commit()?;
-    rendered
-        .timings
-        .record("swap", t, format!("into {}", output_dir.display()));
+    timings.record("swap", t, format!("into {}", output_dir.display()));
     Ok(BuildReport {
         output_dir,
-        pages: rendered.stats.pages,
-        files: rendered.stats.files,
+        pages: stats.pages,
+        files: stats.files,
         elapsed: started.elapsed(),
-        diagnostics: rendered.diagnostics,
-        timings: rendered.timings,
+        diagnostics,
+        timings,
     })
 }
 

@@ -67,16 +67,16 @@ pub struct Stats {
 /// Cross-references the loaded content. Problems go to `diags`; the returned site is complete
 /// but for the broken parts, so that one build reports every problem at once.
 pub fn resolve(config: Config, loaded: Loaded, diags: &mut Diagnostics) -> Site {
-    resolve_with_stats(config, loaded, diags).0
+    resolve_with_stats(config, &loaded, diags).0
 }
 
 /// [`resolve`], with the figures `--timings` reports.
 pub fn resolve_with_stats(
     config: Config,
-    loaded: Loaded,
+    loaded: &Loaded,
     diags: &mut Diagnostics,
 ) -> (Site, Stats) {
-    resolve_inner(config, &loaded, None, diags)
+    resolve_inner(config, loaded, None, diags)
 }
 
 /// What earlier resolves worked out, for `gloss serve`: the auto-linker and every article
