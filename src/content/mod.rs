@@ -126,7 +126,7 @@ pub struct TermDef {
 pub struct LoadCache {
     articles: HashMap<PathBuf, CachedArticle>,
     /// The last walk of `content/` and what it reported.
-    files: Option<(Files, Vec<Diagnostic>)>,
+    files: Option<(Arc<Files>, Vec<Diagnostic>)>,
     /// The watcher named every file that changed, and all of them were known articles: the
     /// next load may skip walking `content/` and looking at the other files' time stamps.
     trusted: bool,
@@ -172,6 +172,12 @@ type Stamp = Option<(std::time::SystemTime, u64)>;
 fn stamp(path: &Path) -> Stamp {
     let meta = std::fs::metadata(path).ok()?;
     Some((meta.modified().ok()?, meta.len()))
+}
+
+/// An article file as one load found it: as the cache had it, or read again.
+enum Found<'c> {
+    Kept(&'c CachedArticle),
+    Read(CachedArticle),
 }
 
 #[derive(Debug, Clone)]
@@ -222,15 +228,15 @@ fn load_inner(
             ..
         }) => {
             diags.extend(found.iter().cloned());
-            files.clone()
+            Arc::clone(files)
         }
         _ => {
             let mut found = Diagnostics::new();
-            let files = discover(&config.root, &content, &mut found);
+            let files = Arc::new(discover(&config.root, &content, &mut found));
             let found = found.into_vec();
             diags.extend(found.iter().cloned());
             if let Some(cache) = cache.as_deref_mut() {
-                cache.files = Some((files.clone(), found));
+                cache.files = Some((Arc::clone(&files), found));
             }
             files
         }
@@ -239,15 +245,14 @@ fn load_inner(
         cache.trusted = false;
     }
 
-    let previous = cache
-        .as_deref_mut()
-        .map(|c| std::mem::take(&mut c.articles));
-    let articles: Vec<(PathBuf, CachedArticle)> = files
+    // Unchanged articles are looked up, not copied: the cache's map is updated in place.
+    let previous = cache.as_deref().map(|c| &c.articles);
+    let found: Vec<Found> = files
         .articles
         .par_iter()
         .map(|path| {
-            if trusted && let Some(hit) = previous.as_ref().and_then(|p| p.get(path)) {
-                return (path.clone(), hit.clone());
+            if trusted && let Some(hit) = previous.and_then(|p| p.get(path)) {
+                return Found::Kept(hit);
             }
             let sidecar = path.with_extension("yaml");
             let stamps = match previous {
@@ -262,33 +267,43 @@ fn load_inner(
                 None => (None, None),
             };
             if let Some(hit) = previous
-                .as_ref()
                 .and_then(|p| p.get(path))
                 .filter(|c| c.stamps == stamps && stamps.0.is_some())
             {
-                return (path.clone(), hit.clone());
+                return Found::Kept(hit);
             }
             let mut local = Vec::new();
             let article = load_article(&config.root, path, &files.sidecars, &mut local);
-            let loaded = CachedArticle {
+            Found::Read(CachedArticle {
                 stamps,
                 article: article.map(Arc::new),
                 diags: local,
-            };
-            (path.clone(), loaded)
+            })
         })
         .collect();
     let mut loaded = Loaded::default();
-    for (_, entry) in &articles {
+    let mut read = Vec::new();
+    for (path, found) in files.articles.iter().zip(found) {
+        let entry = match &found {
+            Found::Kept(entry) => entry,
+            Found::Read(entry) => entry,
+        };
         diags.extend(entry.diags.iter().cloned());
         if let Some(article) = &entry.article
             && (config.drafts || !article.front.draft)
         {
             loaded.articles.push(Arc::clone(article));
         }
+        if let Found::Read(entry) = found {
+            read.push((path.clone(), entry));
+        }
     }
     if let Some(cache) = cache.as_deref_mut() {
-        cache.articles = articles.into_iter().collect();
+        cache.articles.extend(read);
+        if cache.articles.len() != files.articles.len() {
+            let present: BTreeSet<&PathBuf> = files.articles.iter().collect();
+            cache.articles.retain(|path, _| present.contains(path));
+        }
     }
     for sidecar in &files.sidecars {
         if !files.articles.contains(&sidecar.with_extension("md")) {

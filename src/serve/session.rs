@@ -310,14 +310,6 @@ fn affected(
         ..Selection::default()
     };
 
-    let before: BTreeMap<&str, &Arc<Article>> = last
-        .site
-        .articles
-        .iter()
-        .map(|a| (a.slug.as_str(), a))
-        .collect();
-    let after: BTreeMap<&str, &Arc<Article>> =
-        site.articles.iter().map(|a| (a.slug.as_str(), a)).collect();
     let in_feeds = |s: &Site| -> BTreeSet<String> {
         render::feed_articles(s)
             .into_iter()
@@ -325,14 +317,7 @@ fn affected(
             .collect()
     };
     let (fed_before, fed_after) = (in_feeds(&last.site), in_feeds(site));
-    let slugs: BTreeSet<&str> = before.keys().chain(after.keys()).copied().collect();
-    for slug in slugs {
-        let (old, new) = (before.get(slug).copied(), after.get(slug).copied());
-        if let (Some(old), Some(new)) = (old, new)
-            && Arc::ptr_eq(old, new)
-        {
-            continue;
-        }
+    for (slug, old, new) in changed_articles(&last.site.articles, &site.articles) {
         if new.is_some() {
             selection.articles.insert(slug.to_string());
         }
@@ -421,6 +406,38 @@ fn affected(
             .filter(|(name, bytes)| last.theme.static_files.get(*name) != Some(*bytes))
             .all(|(name, _)| name.ends_with(".css"));
     (selection, css_only)
+}
+
+/// An article's slug, and the article before and after (`None`: not in that build).
+type Change<'a> = (&'a str, Option<&'a Arc<Article>>, Option<&'a Arc<Article>>);
+
+/// The articles that differ between two builds, as (slug, before, after): `None` for an
+/// article only one build has. After a typical edit the two lists hold the same slugs in the
+/// same order, and a walk side by side finds the few that changed without a map of the site.
+fn changed_articles<'a>(before: &'a [Arc<Article>], after: &'a [Arc<Article>]) -> Vec<Change<'a>> {
+    let aligned = before.len() == after.len()
+        && before
+            .iter()
+            .zip(after)
+            .all(|(a, b)| Arc::ptr_eq(a, b) || a.slug == b.slug);
+    if aligned {
+        return before
+            .iter()
+            .zip(after)
+            .filter(|(a, b)| !Arc::ptr_eq(a, b))
+            .map(|(a, b)| (a.slug.as_str(), Some(a), Some(b)))
+            .collect();
+    }
+    let by_slug = |list: &'a [Arc<Article>]| -> BTreeMap<&'a str, &'a Arc<Article>> {
+        list.iter().map(|a| (a.slug.as_str(), a)).collect()
+    };
+    let (before, after) = (by_slug(before), by_slug(after));
+    let slugs: BTreeSet<&str> = before.keys().chain(after.keys()).copied().collect();
+    slugs
+        .into_iter()
+        .map(|slug| (slug, before.get(slug).copied(), after.get(slug).copied()))
+        .filter(|(_, old, new)| !matches!((old, new), (Some(a), Some(b)) if Arc::ptr_eq(a, b)))
+        .collect()
 }
 
 /// What lists of articles show of one: an edit that leaves it alike leaves them alike.
