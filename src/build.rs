@@ -101,13 +101,10 @@ impl std::fmt::Display for Timings {
 /// small allocations, and freeing them is work nobody waits for. When the process ends first,
 /// the system takes the memory back at once.
 fn drop_in_background<T: Send + 'static>(value: T) {
-    if let Err(e) = std::thread::Builder::new()
+    // Without a thread to spare, `spawn` drops the closure, and `value` with it, right here.
+    let _ = std::thread::Builder::new()
         .name("gloss-free".into())
-        .spawn(move || drop(value))
-    {
-        // No thread to spare: free it here.
-        drop(e);
-    }
+        .spawn(move || drop(value));
 }
 
 /// Load, resolve and render into `sink`. Writes nothing itself.

@@ -79,16 +79,15 @@ pub fn resolve_with_stats(
     resolve_inner(config, loaded, None, diags)
 }
 
-/// What earlier resolves worked out, for `gloss serve`: the auto-linker and every article
-/// resolved against the same registries and settings. An article whose loaded form is the
-/// same (shared) one as last time is not resolved again.
+/// What earlier resolves worked out, for `gloss serve`: what the registries give and every
+/// article resolved against the same registries and settings. An article whose loaded form is
+/// the same (shared) one as last time is not resolved again.
 #[derive(Default)]
 pub struct Cache {
     /// How many times it was emptied.
     generation: u64,
     /// What the registries and the auto-link mode gave; a change empties the cache.
     registries: Option<Arc<Registries>>,
-    linker: Option<Arc<(Linker, Vec<Diagnostic>)>>,
     articles: HashMap<std::path::PathBuf, CachedArticle>,
     /// Each entity's related entities, as last worked out.
     related: HashMap<String, Arc<Vec<String>>>,
@@ -109,6 +108,7 @@ struct Registries {
     term_defs: Vec<crate::content::TermDef>,
     autolink: crate::config::AutolinkMode,
     known: Known,
+    linker: Linker,
     locations: BTreeMap<Ref, Location>,
     /// Without backlinks and related entities.
     entities: BTreeMap<String, Entity>,
@@ -132,10 +132,7 @@ impl Registries {
     }
 }
 
-fn build_registries(
-    loaded: &Loaded,
-    autolink: crate::config::AutolinkMode,
-) -> (Arc<Registries>, Arc<(Linker, Vec<Diagnostic>)>) {
+fn build_registries(loaded: &Loaded, autolink: crate::config::AutolinkMode) -> Registries {
     let mut diags = Diagnostics::new();
     let entity_defs = dedupe(
         loaded
@@ -157,8 +154,7 @@ fn build_registries(
         entities: entity_defs.keys().cloned().collect(),
         terms: term_defs.keys().cloned().collect(),
     };
-    let mut linker_diags = Diagnostics::new();
-    let linker = build_linker(&entity_defs, &term_defs, &mut linker_diags);
+    let linker = build_linker(&entity_defs, &term_defs, &mut diags);
     let locations: BTreeMap<Ref, Location> = entity_defs
         .iter()
         .map(|(id, (_, l))| (Ref::Entity(id.clone()), l.clone()))
@@ -182,20 +178,17 @@ fn build_registries(
             (id, term)
         })
         .collect();
-    let registries = Registries {
+    Registries {
         entity_defs: loaded.entities.clone(),
         term_defs: loaded.terms.clone(),
         autolink,
         known,
+        linker,
         locations,
         entities,
         terms,
         diags: diags.into_vec(),
-    };
-    (
-        Arc::new(registries),
-        Arc::new((linker, linker_diags.into_vec())),
-    )
+    }
 }
 
 #[derive(Clone)]
@@ -234,27 +227,25 @@ fn resolve_inner(
     // the auto-linker; `gloss serve` keeps all of it while they stay the same.
     let cached = cache
         .as_deref()
-        .and_then(|c| c.registries.as_ref().zip(c.linker.as_ref()))
-        .filter(|(r, _)| r.autolink == config.autolink && r.built_from(loaded));
-    let (registries, linker) = match cached {
-        Some((registries, linker)) => (Arc::clone(registries), Arc::clone(linker)),
+        .and_then(|c| c.registries.as_ref())
+        .filter(|r| r.autolink == config.autolink && r.built_from(loaded));
+    let registries = match cached {
+        Some(registries) => Arc::clone(registries),
         None => {
-            let (registries, linker) = build_registries(loaded, config.autolink);
+            let registries = Arc::new(build_registries(loaded, config.autolink));
             if let Some(cache) = cache.as_deref_mut() {
                 *cache = Cache {
                     generation: cache.generation + 1,
                     registries: Some(Arc::clone(&registries)),
-                    linker: Some(Arc::clone(&linker)),
                     ..Cache::default()
                 };
             }
-            (registries, linker)
+            registries
         }
     };
     diags.extend(registries.diags.iter().cloned());
-    diags.extend(linker.1.iter().cloned());
     let known = &registries.known;
-    let linker = &linker.0;
+    let linker = &registries.linker;
 
     check_duplicate_slugs(&loaded.articles, diags);
 
