@@ -9,6 +9,9 @@ use tera::{Context, ErrorKind, Tera};
 use crate::diagnostics::{Diagnostic, Location, SourceFile};
 use crate::theme::Theme;
 
+/// Room for a typical page, so that rendering one seldom grows its buffer.
+const PAGE_CAPACITY: usize = 64 * 1024;
+
 /// The parsed templates of one build.
 pub struct Templates {
     tera: Tera,
@@ -39,9 +42,18 @@ impl Templates {
     }
 
     pub fn render(&self, name: &str, context: &Context) -> Result<String, Diagnostic> {
+        // Article and entity pages run to 30-60 KB. Tera starts from the template's size and
+        // doubles, copying each page five or six times over; starting big copies it never.
+        let mut out = Vec::with_capacity(PAGE_CAPACITY);
         self.tera
-            .render(name, context)
-            .map_err(|e| diagnostic(&e, &self.sources))
+            .render_to(name, context, &mut out)
+            .map_err(|e| diagnostic(&e, &self.sources))?;
+        String::from_utf8(out).map_err(|e| {
+            Diagnostic::error(
+                "gloss::template",
+                format!("template `{name}` wrote invalid UTF-8: {e}"),
+            )
+        })
     }
 }
 

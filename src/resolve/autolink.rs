@@ -138,32 +138,38 @@ impl Linker {
         text: &str,
     ) -> Vec<Found<'a>> {
         let mut found = Vec::new();
-        let mut skip_to = 0;
-        let mut prev_word = false;
-        for (i, c) in text.char_indices() {
-            let word = is_word_char(c);
-            let starts_word = word && !prev_word;
-            prev_word = word;
-            if !starts_word || i < skip_to {
+        let mut i = 0;
+        while i < text.len() {
+            let (word, len) = char_at(text, i);
+            if !word {
+                i += len;
                 continue;
             }
-            let first_len = text[i..]
-                .char_indices()
-                .find(|&(_, c)| !is_word_char(c))
-                .map_or(text.len() - i, |(j, _)| j);
-            let Some(names) = index.get(&text[i..i + first_len]) else {
-                continue;
-            };
-            let hit = names.iter().find(|(name, _)| {
-                text[i..].starts_with(name.as_str()) && on_word_boundaries(text, i, i + name.len())
+            // `i` starts a word: the text before it was skipped up to a non-word character.
+            let mut end = i + len;
+            while end < text.len() {
+                match char_at(text, end) {
+                    (true, len) => end += len,
+                    (false, _) => break,
+                }
+            }
+            let hit = index.get(&text[i..end]).and_then(|names| {
+                names.iter().find(|(name, _)| {
+                    text[i..].starts_with(name.as_str())
+                        && on_word_boundaries(text, i, i + name.len())
+                })
             });
-            if let Some((name, pattern)) = hit {
-                found.push(Found {
-                    start: i,
-                    end: i + name.len(),
-                    target: &self.targets[*pattern],
-                });
-                skip_to = i + name.len();
+            match hit {
+                Some((name, pattern)) => {
+                    found.push(Found {
+                        start: i,
+                        end: i + name.len(),
+                        target: &self.targets[*pattern],
+                    });
+                    // A name ends on a word boundary: what follows is not a word character.
+                    i += name.len();
+                }
+                None => i = end,
             }
         }
         found
@@ -215,6 +221,18 @@ fn capitalise(s: &str) -> String {
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
         None => String::new(),
+    }
+}
+
+/// Whether the character at byte `i` of `text` is a word character, and its length; ASCII
+/// without decoding, since names are looked up word by word in every article's text.
+fn char_at(text: &str, i: usize) -> (bool, usize) {
+    match text.as_bytes()[i] {
+        b if b.is_ascii() => (b.is_ascii_alphanumeric() || b == b'_', 1),
+        _ => text[i..]
+            .chars()
+            .next()
+            .map_or((false, 1), |c| (is_word_char(c), c.len_utf8())),
     }
 }
 

@@ -470,10 +470,20 @@ fn unknown_ref(dest: &str, known: &Known, location: Location) -> Diagnostic {
 /// Lowercase, straight quotes and dashes, single spaces: how evidence phrases are compared
 /// with the text, so that smart punctuation and line wrapping do not break a match.
 pub fn normalize(s: &str) -> String {
+    // Every block of every article goes through here: ASCII bytes (nearly all of any text) are
+    // handled without decoding or Unicode tables.
     let mut out = String::with_capacity(s.len());
     let mut space = false;
-    for c in s.chars() {
-        let c = fold_typography(c);
+    let mut rest = s;
+    while let Some(&b) = rest.as_bytes().first() {
+        let c = if b.is_ascii() {
+            rest = &rest[1..];
+            char::from(b)
+        } else {
+            let Some(c) = rest.chars().next() else { break };
+            rest = &rest[c.len_utf8()..];
+            fold_typography(c)
+        };
         if c.is_whitespace() {
             space = true;
             continue;
@@ -483,13 +493,18 @@ pub fn normalize(s: &str) -> String {
         }
         space = false;
         match c {
-            '…' => out.push_str("..."),
-            // Most text is ASCII: fold it without the Unicode tables.
             c if c.is_ascii() => out.push(c.to_ascii_lowercase()),
+            '…' => out.push_str("..."),
             c => out.extend(c.to_lowercase()),
         }
     }
     out
+}
+
+/// The ASCII bytes `char::is_whitespace` accepts (`u8::is_ascii_whitespace` leaves out the
+/// vertical tab).
+fn is_ascii_white_space(b: u8) -> bool {
+    matches!(b, b'\t'..=b'\r' | b' ')
 }
 
 /// Curly quotes, primes and dashes as their ASCII forms, a no-break space as a space.
@@ -503,18 +518,19 @@ pub fn fold_typography(c: char) -> char {
     }
 }
 
-/// Finds key-point evidence in an article's blocks. Each block's text is normalized once, however
-/// many key points there are.
+/// Finds key-point evidence in an article's blocks. A block's text is normalized when a search
+/// first reaches it, and once however many key points there are: evidence usually sits early,
+/// so most blocks never are.
 pub struct EvidenceIndex<'a> {
     blocks: &'a [BlockText],
-    normalized: Vec<String>,
+    normalized: Vec<std::cell::OnceCell<String>>,
 }
 
 impl<'a> EvidenceIndex<'a> {
     pub fn new(blocks: &'a [BlockText]) -> EvidenceIndex<'a> {
         EvidenceIndex {
             blocks,
-            normalized: blocks.iter().map(|b| normalize(&b.text)).collect(),
+            normalized: blocks.iter().map(|_| std::cell::OnceCell::new()).collect(),
         }
     }
 
@@ -524,7 +540,11 @@ impl<'a> EvidenceIndex<'a> {
         if needle.is_empty() {
             return None;
         }
-        let holds = |&i: &usize| self.normalized[i].contains(&needle);
+        let holds = |&i: &usize| {
+            self.normalized[i]
+                .get_or_init(|| normalize(&self.blocks[i].text))
+                .contains(&needle)
+        };
         let all = 0..self.blocks.len();
         all.clone()
             .filter(|&i| self.blocks[i].leaf)
@@ -541,24 +561,23 @@ pub fn sentence_around(text: &str, offset: usize) -> String {
     while !text.is_char_boundary(offset) {
         offset -= 1;
     }
-    let start = text[..offset]
-        .char_indices()
-        .rev()
-        .map(|(i, _)| i)
-        .chain(std::iter::once(offset).filter(|&o| o < text.len()))
-        .find(|&i| i <= offset && starts_sentence(text, i))
-        .unwrap_or(0);
-    let start = if starts_sentence(text, offset) {
-        offset
-    } else {
-        start
+    // A sentence starts after white space: most positions are ruled out on the byte before.
+    let bytes = text.as_bytes();
+    let starts = |i: usize| {
+        let before = bytes[i - 1];
+        (!before.is_ascii() || is_ascii_white_space(before))
+            && text.is_char_boundary(i)
+            && starts_sentence(text, i)
     };
-    let end = text[offset..]
-        .char_indices()
-        .skip(1)
-        .map(|(i, _)| offset + i)
-        .find(|&i| starts_sentence(text, i))
-        .unwrap_or(text.len());
+    let mut start = offset;
+    while start > 0 && !starts(start) {
+        start -= 1;
+    }
+    let mut end = offset + 1;
+    while end < text.len() && !starts(end) {
+        end += 1;
+    }
+    let end = end.min(text.len());
     text[start..end].trim().to_string()
 }
 
@@ -620,6 +639,24 @@ mod tests {
             sentence_around(text, 5),
             "Macron said there was “clearly no Russian willingness.”"
         );
+    }
+
+    #[test]
+    fn normalize_collapses_every_kind_of_white_space() {
+        assert_eq!(
+            normalize("  Two\t\x0bspaces \r\n and CAPS "),
+            "two spaces and caps"
+        );
+        assert_eq!(normalize("x\u{a0}y \u{2003} Émile"), "x y émile");
+        assert_eq!(normalize(" \n "), "");
+    }
+
+    #[test]
+    fn sentences_start_after_any_white_space() {
+        let text = "One ends here.\x0bTwo starts.\u{a0}Three too.";
+        assert_eq!(sentence_around(text, 16), "Two starts.");
+        let at = text.find("Three").unwrap();
+        assert_eq!(sentence_around(text, at + 2), "Three too.");
     }
 
     #[test]
