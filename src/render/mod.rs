@@ -9,6 +9,7 @@ mod assets;
 mod context;
 pub mod escape;
 mod feeds;
+mod fragments;
 pub mod markdown;
 pub mod search;
 pub mod seo;
@@ -210,10 +211,12 @@ fn prepare(
 /// the glossary: `gloss serve` builds it in the background after edits.
 pub fn search_index(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, RenderError> {
     let (templates, _, asset_paths) = prepare(site, theme)?;
+    let pieces = fragments::Fragments::new(site);
     let r = Renderer {
         site,
         templates: &templates,
         assets: &asset_paths,
+        pieces: &pieces,
     };
     let jobs: Vec<Job> = (0..site.articles.len())
         .map(Job::Article)
@@ -251,10 +254,12 @@ pub fn render_selected(
 ) -> Result<Stats, RenderError> {
     use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
     let (templates, static_files, asset_paths) = prepare(site, theme)?;
+    let pieces = fragments::Fragments::new(site);
     let r = Renderer {
         site,
         templates: &templates,
         assets: &asset_paths,
+        pieces: &pieces,
     };
 
     let (files, pages, bytes) = (
@@ -484,6 +489,7 @@ struct Renderer<'a> {
     templates: &'a Templates,
     /// Theme file name → fingerprinted output path.
     assets: &'a std::collections::BTreeMap<String, String>,
+    pieces: &'a fragments::Fragments<'a>,
 }
 
 /// The relative path from a page at `path` (`articles/x/`) to the site root.
@@ -524,7 +530,7 @@ impl Renderer<'_> {
                 ctx.insert("preview_data", &self.preview_data(docs, ARTICLE_ROOT));
                 ctx.insert(
                     "json_ld",
-                    &escape::script_json(&seo::article_json(site, article)),
+                    &escape::script_safe(&seo::article_json(site, article, self.pieces)),
                 );
                 ctx.insert(
                     "claims_json_ld",
@@ -588,7 +594,7 @@ impl Renderer<'_> {
                 ctx.insert("related", &related);
                 ctx.insert(
                     "json_ld",
-                    &escape::script_json(&seo::entity_page_json(site, entity)),
+                    &escape::script_safe(&seo::entity_page_json(site, entity, self.pieces)),
                 );
                 self.page(&path, "entity.html", &ctx)
             }
@@ -895,6 +901,9 @@ impl Renderer<'_> {
         if refs.is_empty() {
             return None;
         }
+        if root == fragments::ROOT {
+            return Some(self.preview_data_from_pieces(refs));
+        }
         let mut entities = std::collections::BTreeMap::new();
         let mut terms = std::collections::BTreeMap::new();
         for r in refs {
@@ -938,6 +947,46 @@ impl Renderer<'_> {
         let json =
             serde_json::to_string(&Data { entities, terms }).expect("plain data always serializes");
         Some(escape::script_safe(&json))
+    }
+
+    /// [`Self::preview_data`] for an article or entity page, joined from the entries made once
+    /// per build; the same bytes, since references come sorted as serde_json sorts the maps.
+    fn preview_data_from_pieces(
+        &self,
+        refs: std::collections::BTreeSet<&crate::site::Ref>,
+    ) -> String {
+        let site = self.site;
+        let mut json = String::with_capacity(64 + 256 * refs.len());
+        json.push_str("{\"entities\":{");
+        let mut first = true;
+        let mut terms_open = false;
+        for r in refs {
+            let entry = match r {
+                crate::site::Ref::Entity(id) => {
+                    site.entity(id).and_then(|e| self.pieces.entity_preview(e))
+                }
+                crate::site::Ref::Term(id) => {
+                    if !terms_open {
+                        json.push_str("},\"terms\":{");
+                        terms_open = true;
+                        first = true;
+                    }
+                    site.terms.get(id).and_then(|t| self.pieces.term_preview(t))
+                }
+            };
+            if let Some(entry) = entry {
+                if !first {
+                    json.push(',');
+                }
+                json.push_str(entry);
+                first = false;
+            }
+        }
+        if !terms_open {
+            json.push_str("},\"terms\":{");
+        }
+        json.push_str("}}");
+        json
     }
 
     fn article_summary<'s>(&self, a: &'s Article, root: &str) -> context::Summary<'s> {

@@ -1,7 +1,10 @@
 //! Structured data: schema.org JSON-LD for articles and entities.
 
+use serde::Serialize;
+use serde_json::value::RawValue;
 use serde_json::{Value, json};
 
+use super::fragments::Fragments;
 use crate::site::{Article, Entity, Site};
 
 /// A `sameAs` link for a Wikidata id.
@@ -9,91 +12,173 @@ pub fn wikidata_url(id: &str) -> String {
     format!("https://www.wikidata.org/wiki/{id}")
 }
 
+// The structs below serialize their fields in the order written, which is alphabetical: the
+// order serde_json gives an object's keys, so the output stays what `json!` made before.
+
+/// An entity as a schema.org Person, Organization, Place, Event or Thing; on its own page, with
+/// `@context` and the articles about it.
+#[derive(Serialize)]
+pub struct EntityLd<'a> {
+    #[serde(rename = "@context", skip_serializing_if = "Option::is_none")]
+    context: Option<&'static str>,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<&'a str>,
+    name: &'a str,
+    #[serde(rename = "sameAs", skip_serializing_if = "Option::is_none")]
+    same_as: Option<String>,
+    #[serde(rename = "subjectOf", skip_serializing_if = "Option::is_none")]
+    subject_of: Option<Vec<&'a RawValue>>,
+    url: String,
+}
+
+pub fn entity_ld<'a>(site: &Site, entity: &'a Entity) -> EntityLd<'a> {
+    EntityLd {
+        context: None,
+        kind: entity.kind.schema_type(),
+        description: entity.role.as_deref(),
+        name: &entity.name,
+        same_as: entity.wikidata.as_deref().map(wikidata_url),
+        subject_of: None,
+        url: site
+            .config
+            .base_url
+            .join(&format!("entities/{}/", entity.id)),
+    }
+}
+
 /// An entity as a schema.org Person, Organization, Place, Event or Thing.
 pub fn entity_json(site: &Site, entity: &Entity) -> Value {
-    let mut v = json!({
-        "@type": entity.kind.schema_type(),
-        "name": entity.name,
-        "url": site.config.base_url.join(&format!("entities/{}/", entity.id)),
-    });
-    if let Some(role) = &entity.role {
-        v["description"] = json!(role);
-    }
-    if let Some(w) = &entity.wikidata {
-        v["sameAs"] = json!(wikidata_url(w));
-    }
-    v
+    serde_json::to_value(entity_ld(site, entity)).expect("plain data always serializes")
+}
+
+#[derive(Serialize)]
+struct Named<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct ArticleLd<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    about: Vec<&'a RawValue>,
+    #[serde(rename = "articleSection", skip_serializing_if = "Option::is_none")]
+    section: Option<&'a str>,
+    author: Vec<Named<'a>>,
+    #[serde(rename = "dateModified")]
+    modified: String,
+    #[serde(rename = "datePublished")]
+    published: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<&'a str>,
+    headline: &'a str,
+    #[serde(rename = "inLanguage")]
+    language: &'a str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    keywords: Vec<&'a str>,
+    #[serde(rename = "mainEntityOfPage")]
+    main_entity: &'a str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    mentions: Vec<&'a RawValue>,
+    publisher: Named<'a>,
+    url: &'a str,
+    #[serde(rename = "wordCount")]
+    word_count: usize,
 }
 
 /// NewsArticle JSON-LD: `about` for the entities the article is about, `mentions` for those it
-/// mentions.
-pub fn article_json(site: &Site, article: &Article) -> Value {
+/// mentions. Not yet made safe for a `<script>`.
+pub fn article_json(site: &Site, article: &Article, pieces: &Fragments) -> String {
     let url = site
         .config
         .base_url
         .join(&format!("articles/{}/", article.slug));
-    let refs = |ids: &mut dyn Iterator<Item = &String>| -> Vec<Value> {
+    let refs = |ids: &mut dyn Iterator<Item = &String>| -> Vec<&RawValue> {
         ids.filter_map(|id| site.entity(id))
-            .map(|e| entity_json(site, e))
+            .filter_map(|e| pieces.entity_json_ld(e))
             .collect()
     };
-    let about = refs(&mut article.about.iter());
-    let mentions = refs(
-        &mut article
-            .mentions
+    let ld = ArticleLd {
+        context: "https://schema.org",
+        kind: "NewsArticle",
+        about: refs(&mut article.about.iter()),
+        section: article.section.as_deref(),
+        author: article
+            .authors
             .iter()
-            .filter(|id| !article.about.contains(id)),
-    );
-    let mut v = json!({
-        "@context": "https://schema.org",
-        "@type": "NewsArticle",
-        "headline": article.title,
-        "url": url,
-        "mainEntityOfPage": url,
-        "datePublished": article.date.rfc3339(),
-        "dateModified": article.modified.rfc3339(),
-        "inLanguage": site.config.language,
-        "author": article.authors.iter().map(|a| json!({"@type": "Person", "name": a})).collect::<Vec<_>>(),
-        "publisher": {"@type": "Organization", "name": site.config.publisher, "url": site.config.base_url.as_str()},
-        "wordCount": article.word_count,
-    });
-    if let Some(dek) = &article.dek {
-        v["description"] = json!(dek);
-    }
-    if let Some(section) = &article.section {
-        v["articleSection"] = json!(section);
-    }
-    if !article.tags.is_empty() {
-        v["keywords"] = json!(
-            article
-                .tags
+            .map(|name| Named {
+                kind: "Person",
+                name,
+                url: None,
+            })
+            .collect(),
+        modified: article.modified.rfc3339(),
+        published: article.date.rfc3339(),
+        description: article.dek.as_deref(),
+        headline: &article.title,
+        language: &site.config.language,
+        keywords: article.tags.iter().map(|(_, name)| name.as_str()).collect(),
+        main_entity: &url,
+        mentions: refs(
+            &mut article
+                .mentions
                 .iter()
-                .map(|(_, name)| name)
-                .collect::<Vec<_>>()
-        );
-    }
-    if !about.is_empty() {
-        v["about"] = json!(about);
-    }
-    if !mentions.is_empty() {
-        v["mentions"] = json!(mentions);
-    }
-    v
+                .filter(|id| !article.about.contains(id)),
+        ),
+        publisher: Named {
+            kind: "Organization",
+            name: &site.config.publisher,
+            url: Some(site.config.base_url.as_str()),
+        },
+        url: &url,
+        word_count: article.word_count,
+    };
+    serde_json::to_string(&ld).expect("plain data always serializes")
 }
 
-/// An entity page's JSON-LD: the entity itself, with the pages that mention it.
-pub fn entity_page_json(site: &Site, entity: &Entity) -> Value {
-    let mut v = entity_json(site, entity);
-    v["@context"] = json!("https://schema.org");
-    v["subjectOf"] = json!(entity
-        .mentions
-        .iter()
-        .map(|m| {
-            let a = &site.articles[m.article];
-            json!({"@type": "NewsArticle", "headline": a.title, "url": site.config.base_url.join(&format!("articles/{}/", a.slug))})
-        })
-        .collect::<Vec<_>>());
-    v
+/// An article as an entity page's `subjectOf` lists it.
+#[derive(Serialize)]
+pub struct ArticleRef<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    headline: &'a str,
+    url: String,
+}
+
+pub fn article_ref<'a>(site: &Site, article: &'a Article) -> ArticleRef<'a> {
+    ArticleRef {
+        kind: "NewsArticle",
+        headline: &article.title,
+        url: site
+            .config
+            .base_url
+            .join(&format!("articles/{}/", article.slug)),
+    }
+}
+
+/// An entity page's JSON-LD: the entity itself, with the pages that mention it. Not yet made
+/// safe for a `<script>`.
+pub fn entity_page_json(site: &Site, entity: &Entity, pieces: &Fragments) -> String {
+    let ld = EntityLd {
+        context: Some("https://schema.org"),
+        subject_of: Some(
+            entity
+                .mentions
+                .iter()
+                .map(|m| pieces.article_json_ld(m.article))
+                .collect(),
+        ),
+        ..entity_ld(site, entity)
+    };
+    serde_json::to_string(&ld).expect("plain data always serializes")
 }
 
 /// The glossary as a schema.org DefinedTermSet of DefinedTerms.

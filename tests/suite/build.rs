@@ -461,3 +461,74 @@ fn preview_data_cannot_break_out_of_its_script() {
     assert_eq!(v["entities"]["evil"]["text"], "<!-- role");
     assert!(page.select("b").is_empty(), "no markup escaped the script");
 }
+
+#[test]
+fn entity_pieces_made_once_read_alike_on_every_page() {
+    let t = SiteTest::new();
+    t.file(
+        "content/entities.yaml",
+        "witkoff:\n  name: Steve Witkoff\n  kind: person\n  role: US special envoy\n  wikidata: Q1\n",
+    );
+    t.file(
+        "content/glossary.yaml",
+        "truce:\n  term: truce\n  definition: A pause in fighting agreed by [Steve Witkoff](entity:witkoff).\n",
+    );
+    t.article(
+        "a",
+        "title: A\ndate: 2025-11-25",
+        "Steve Witkoff spoke of a truce.\n",
+    );
+    t.article(
+        "b",
+        "title: B\ndate: 2025-11-24",
+        "Later Steve Witkoff left.\n",
+    );
+    t.build();
+    let ld = |path: &str| -> serde_json::Value {
+        let json = t
+            .html(path)
+            .one("script[type=\"application/ld+json\"]")
+            .inner_html();
+        serde_json::from_str(&json).expect("JSON-LD is JSON")
+    };
+    let (a, b) = (ld("articles/a/index.html"), ld("articles/b/index.html"));
+    assert_eq!(a["mentions"], b["mentions"]);
+    assert_eq!(a["mentions"][0]["name"], "Steve Witkoff");
+    assert_eq!(
+        a["mentions"][0]["sameAs"],
+        "https://www.wikidata.org/wiki/Q1"
+    );
+    let page = ld("entities/witkoff/index.html");
+    assert_eq!(page["@context"], "https://schema.org");
+    let headlines: Vec<&str> = page["subjectOf"]
+        .as_array()
+        .expect("subjectOf lists the articles")
+        .iter()
+        .map(|a| a["headline"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(headlines, ["A", "B"]);
+    // Preview cards link correctly from an article (pieces made once) and from the glossary,
+    // one folder up (made for that page).
+    for (page, root) in [
+        ("articles/a/index.html", "../../"),
+        ("glossary/index.html", "../"),
+    ] {
+        let data = t.html(page).one("script#gloss-data").inner_html();
+        let v: serde_json::Value = serde_json::from_str(&data).expect("data island is JSON");
+        assert_eq!(
+            v["entities"]["witkoff"]["url"],
+            format!("{root}entities/witkoff/"),
+            "{page}"
+        );
+        assert_eq!(
+            v["entities"]["witkoff"]["text"], "US special envoy",
+            "{page}"
+        );
+    }
+    let data = t
+        .html("articles/a/index.html")
+        .one("script#gloss-data")
+        .inner_html();
+    let v: serde_json::Value = serde_json::from_str(&data).expect("data island is JSON");
+    assert_eq!(v["terms"]["truce"]["url"], "../../glossary/#truce");
+}

@@ -1,0 +1,125 @@
+//! Pieces that many pages repeat, made once per build instead of once per page: an entity's
+//! JSON-LD (in every article that mentions it) and preview card (in every article that links
+//! to it), and an article's entry in the JSON-LD of every entity page that lists it. At 10,000
+//! articles that is 5,000 entities made once instead of 400,000 times.
+//!
+//! Each piece is made on first use, so `gloss serve`, which renders a few pages after an edit,
+//! makes only what those pages need.
+
+use std::sync::OnceLock;
+
+use rustc_hash::FxHashMap;
+use serde_json::value::RawValue;
+
+use super::{context, escape, kind_label, seo};
+use crate::site::{Entity, Site, Term};
+
+/// The pieces of one build, filled in as pages ask for them (from any thread).
+pub struct Fragments<'s> {
+    site: &'s Site,
+    entity_slots: FxHashMap<&'s str, usize>,
+    entities: Vec<OnceLock<EntityPieces>>,
+    term_slots: FxHashMap<&'s str, usize>,
+    /// Each term's preview entry.
+    terms: Vec<OnceLock<String>>,
+    /// Each article's entry in an entity page's `subjectOf`.
+    articles: Vec<OnceLock<Box<RawValue>>>,
+}
+
+struct EntityPieces {
+    json_ld: Box<RawValue>,
+    preview: String,
+}
+
+/// The preview cards' links are relative: pieces are made for pages two folders down
+/// (`articles/x/`, `entities/x/`), where nearly all of them go.
+pub const ROOT: &str = "../../";
+
+impl<'s> Fragments<'s> {
+    pub fn new(site: &'s Site) -> Fragments<'s> {
+        let slots = |ids: Vec<&'s str>| -> FxHashMap<&'s str, usize> {
+            ids.into_iter().enumerate().map(|(i, id)| (id, i)).collect()
+        };
+        Fragments {
+            site,
+            entity_slots: slots(site.entities.keys().map(String::as_str).collect()),
+            entities: site.entities.keys().map(|_| OnceLock::new()).collect(),
+            term_slots: slots(site.terms.keys().map(String::as_str).collect()),
+            terms: site.terms.keys().map(|_| OnceLock::new()).collect(),
+            articles: site.articles.iter().map(|_| OnceLock::new()).collect(),
+        }
+    }
+
+    fn entity(&self, entity: &Entity) -> Option<&EntityPieces> {
+        let slot = *self.entity_slots.get(entity.id.as_str())?;
+        Some(self.entities[slot].get_or_init(|| {
+            let json_ld = serde_json::value::to_raw_value(&seo::entity_ld(self.site, entity))
+                .expect("plain data always serializes");
+            let preview = preview_entry(
+                &entity.id,
+                &context::Preview {
+                    kind: kind_label(entity.kind, false),
+                    name: &entity.name,
+                    text: entity
+                        .role
+                        .clone()
+                        .or_else(|| entity.description_text.clone()),
+                    url: format!("{ROOT}entities/{}/", entity.id),
+                    more: format!("More on {}", entity.name),
+                },
+            );
+            EntityPieces { json_ld, preview }
+        }))
+    }
+
+    /// The entity as schema.org JSON (not yet made safe for a `<script>`).
+    pub fn entity_json_ld(&self, entity: &Entity) -> Option<&RawValue> {
+        self.entity(entity).map(|p| &*p.json_ld)
+    }
+
+    /// `"id":{…}`: the entity's entry in a page's preview data, safe inside a `<script>`.
+    pub fn entity_preview(&self, entity: &Entity) -> Option<&str> {
+        self.entity(entity).map(|p| p.preview.as_str())
+    }
+
+    /// `"id":{…}`: the term's entry in a page's preview data, safe inside a `<script>`.
+    pub fn term_preview(&self, term: &Term) -> Option<&str> {
+        let slot = *self.term_slots.get(term.id.as_str())?;
+        let entry = self.terms[slot].get_or_init(|| {
+            preview_entry(
+                &term.id,
+                &context::Preview {
+                    kind: "Glossary",
+                    name: &term.term,
+                    text: Some(term.definition_text.clone()),
+                    url: format!("{ROOT}glossary/#{}", term.id),
+                    more: "In the glossary".to_string(),
+                },
+            )
+        });
+        Some(entry.as_str())
+    }
+
+    /// Article `index` as an entity page's JSON-LD lists it (not yet made safe for a
+    /// `<script>`).
+    pub fn article_json_ld(&self, index: usize) -> &RawValue {
+        self.articles[index].get_or_init(|| {
+            serde_json::value::to_raw_value(&seo::article_ref(
+                self.site,
+                &self.site.articles[index],
+            ))
+            .expect("plain data always serializes")
+        })
+    }
+}
+
+/// `"id":{…}`, the bytes serde_json writes for a map entry, made safe for a `<script>` (which
+/// only replaces characters, so pieces made safe one by one join into safe JSON).
+fn preview_entry(id: &str, preview: &context::Preview) -> String {
+    let entry = format!(
+        "{}:{}",
+        serde_json::to_string(id).expect("a string always serializes"),
+        serde_json::to_string(preview).expect("plain data always serializes")
+    );
+    escape::script_safe(&entry)
+}
