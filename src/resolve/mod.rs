@@ -1139,6 +1139,9 @@ fn truncate_words(text: &str, max: usize) -> String {
 /// one dense array reused across entities: at 10,000 articles that is millions of increments, and
 /// a dense array keeps them in cache where per-entity hash maps did not.
 /// Returns the entity index lists it worked out, by article, for the cache.
+/// How many related entities an entity page lists.
+const RELATED: usize = 12;
+
 fn relate(
     articles: &[Arc<Article>],
     entities: &mut BTreeMap<String, Entity>,
@@ -1218,15 +1221,16 @@ fn relate(
                         }
                     }
                 }
-                // Most shared first; ties by id (indexes follow id order).
-                touched.sort_unstable_by(|&x, &y| {
-                    counts[y as usize].cmp(&counts[x as usize]).then(x.cmp(&y))
-                });
-                let top = touched
-                    .iter()
-                    .take(12)
-                    .map(|&b| names[b as usize].to_string())
-                    .collect();
+                // Most shared first; ties by id (indexes follow id order). An entity shares
+                // articles with thousands of others: pick the top twelve, then sort just those.
+                let order =
+                    |x: &u32, y: &u32| counts[*y as usize].cmp(&counts[*x as usize]).then(x.cmp(y));
+                if touched.len() > RELATED {
+                    touched.select_nth_unstable_by(RELATED, order);
+                }
+                let mut top: Vec<u32> = touched.iter().take(RELATED).copied().collect();
+                top.sort_unstable_by(order);
+                let top = top.iter().map(|&b| names[b as usize].to_string()).collect();
                 for &b in touched.iter() {
                     counts[b as usize] = 0;
                 }

@@ -319,3 +319,42 @@ fn minify_needs_the_feature_or_shrinks_pages() {
         );
     }
 }
+
+#[test]
+fn related_entities_are_the_twelve_most_shared_ties_by_id() {
+    let t = SiteTest::new();
+    let mut registry = String::from("hub:\n  name: Hub\n  kind: organisation\n");
+    let ids: Vec<String> = (0..15)
+        .map(|i| format!("e{i:02}"))
+        .chain(["tie-b".to_string(), "tie-a".to_string()])
+        .collect();
+    for id in &ids {
+        registry.push_str(&format!("{id}:\n  name: N{id}\n  kind: person\n"));
+    }
+    t.file("content/entities.yaml", registry);
+    // Article j names the hub and e00..=e{j}: e00 shares 15 articles with it, e14 one. The two
+    // ties share the last five, as e10 does.
+    for j in 0..15 {
+        let mut body = String::from("The [hub](entity:hub) met");
+        for i in 0..=j {
+            body.push_str(&format!(" [x](entity:e{i:02})"));
+        }
+        if j >= 10 {
+            body.push_str(" [y](entity:tie-b) [z](entity:tie-a)");
+        }
+        body.push_str(".\n");
+        t.article(
+            &format!("a{j:02}"),
+            &format!("title: A{j}\ndate: 2025-11-{:02}", j + 1),
+            &body,
+        );
+    }
+    t.build();
+    let page = t.html("entities/hub/index.html");
+    let related = page.texts("section:last-of-type .entity-list a");
+    let expected: Vec<String> = (0..=10)
+        .map(|i| format!("Ne{i:02}"))
+        .chain(["Ntie-a".to_string()])
+        .collect();
+    assert_eq!(related, expected);
+}
