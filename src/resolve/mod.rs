@@ -380,7 +380,7 @@ fn resolve_inner(
                 term.mentions = lists(&Ref::Term(id.clone()));
             }
         }
-        _ => gather_backlinks(&articles, &firsts, &mut entities, &mut terms),
+        _ => gather_backlinks(&articles, firsts, &mut entities, &mut terms),
     }
     if let Some(cache) = cache.as_deref_mut() {
         cache.order = articles.clone();
@@ -537,7 +537,7 @@ fn mention_about(article: usize) -> Mention {
 /// rather than looked up in the maps for each of the site's mentions.
 fn gather_backlinks(
     articles: &[Arc<Article>],
-    firsts: &[Arc<Vec<FirstMention>>],
+    firsts: Vec<Arc<Vec<FirstMention>>>,
     entities: &mut BTreeMap<String, Entity>,
     terms: &mut BTreeMap<String, Term>,
 ) {
@@ -551,33 +551,60 @@ fn gather_backlinks(
         .enumerate()
         .map(|(i, id)| (id.as_str(), i))
         .collect();
-    let mut entity_mentions: Vec<Vec<Mention>> = vec![Vec::new(); entities.len()];
-    let mut term_mentions: Vec<Vec<Mention>> = vec![Vec::new(); terms.len()];
-    for (index, (article, firsts)) in articles.iter().zip(firsts).enumerate() {
-        for first in firsts.iter() {
-            let slot = match &first.target {
-                Ref::Entity(id) => entity_slot
-                    .get(id.as_str())
-                    .map(|&i| &mut entity_mentions[i]),
-                Ref::Term(id) => term_slot.get(id.as_str()).map(|&i| &mut term_mentions[i]),
-            };
-            if let Some(slot) = slot {
-                slot.push(mention(index, first));
+    // Looking the slots up reads every target's id: done on all threads. What is left to do in
+    // order is appending to the lists.
+    let entity_count = entities.len();
+    let slots: Vec<Vec<Option<usize>>> = firsts
+        .par_iter()
+        .map(|firsts| {
+            firsts
+                .iter()
+                .map(|first| match &first.target {
+                    Ref::Entity(id) => entity_slot.get(id.as_str()).copied(),
+                    Ref::Term(id) => term_slot.get(id.as_str()).map(|&i| entity_count + i),
+                })
+                .collect()
+        })
+        .collect();
+    let mut lists: Vec<Vec<Mention>> = vec![Vec::new(); entity_count + terms.len()];
+    for (index, ((article, firsts), slots)) in articles.iter().zip(firsts).zip(slots).enumerate() {
+        // A fresh build holds the only reference: the sentences move into the backlinks
+        // instead of being shared and released again.
+        match Arc::try_unwrap(firsts) {
+            Ok(firsts) => {
+                for (first, slot) in firsts.into_iter().zip(slots) {
+                    if let Some(slot) = slot {
+                        lists[slot].push(Mention {
+                            article: index,
+                            sentence: first.sentence,
+                            anchor: first.anchor,
+                            notes: first.notes,
+                        });
+                    }
+                }
+            }
+            Err(firsts) => {
+                for (first, slot) in firsts.iter().zip(slots) {
+                    if let Some(slot) = slot {
+                        lists[slot].push(mention(index, first));
+                    }
+                }
             }
         }
         for id in &article.about {
             if let Some(&i) = entity_slot.get(id.as_str())
                 && !article.mentions.contains(id)
             {
-                entity_mentions[i].push(mention_about(index));
+                lists[i].push(mention_about(index));
             }
         }
     }
     drop((entity_slot, term_slot));
-    for (entity, list) in entities.values_mut().zip(entity_mentions) {
+    let mut lists = lists.into_iter();
+    for (entity, list) in entities.values_mut().zip(lists.by_ref()) {
         entity.mentions = Arc::new(list);
     }
-    for (term, list) in terms.values_mut().zip(term_mentions) {
+    for (term, list) in terms.values_mut().zip(lists) {
         term.mentions = Arc::new(list);
     }
 }
