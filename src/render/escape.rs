@@ -48,9 +48,22 @@ pub fn script_json(value: &serde_json::Value) -> String {
 /// `<`, `>` and `&` as JSON escapes: the JSON means the same, and no `</script>` or `<!--`
 /// can end the element early.
 pub fn script_safe(json: &str) -> String {
-    json.replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
+    // One pass, skipping to the next of the three bytes: an entity page's JSON-LD runs to
+    // 10 KB and seldom holds any.
+    let bytes = json.as_bytes();
+    let mut out = String::with_capacity(json.len() + 16);
+    let mut last = 0;
+    for at in memchr::memchr3_iter(b'<', b'>', b'&', bytes) {
+        out.push_str(&json[last..at]);
+        out.push_str(match bytes[at] {
+            b'<' => "\\u003c",
+            b'>' => "\\u003e",
+            _ => "\\u0026",
+        });
+        last = at + 1;
+    }
+    out.push_str(&json[last..]);
+    out
 }
 
 /// Escapes text for XML content and attributes.
@@ -76,6 +89,16 @@ mod tests {
         assert!(!out.contains("</script"), "{out}");
         let back: serde_json::Value = serde_json::from_str(&out).unwrap();
         assert_eq!(back, v);
+    }
+
+    #[test]
+    fn script_safe_replaces_only_the_three_bytes() {
+        assert_eq!(
+            script_safe(r#"{"a":"<!-- & -->","b":"é"}"#),
+            r#"{"a":"\u003c!-- \u0026 --\u003e","b":"é"}"#
+        );
+        assert_eq!(script_safe(""), "");
+        assert_eq!(script_safe("<"), "\\u003c");
     }
 
     #[test]
