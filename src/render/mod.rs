@@ -314,48 +314,106 @@ pub fn render_selected(
     } else {
         jobs.len().max(1)
     };
-    let mut failures: Vec<RenderError> = Vec::new();
-    for jobs in jobs.chunks(chunk) {
-        let results: Vec<Result<Option<search::Record>, RenderError>> = jobs
-            .par_iter()
-            .map(|job| {
-                let file = r.render(job).map_err(|d| RenderError::Templates(vec![d]))?;
-                let record = match (&indexer, job) {
-                    (Some(_), Job::Article(_) | Job::Entity(_)) => search_record(site, &file),
-                    _ => None,
-                };
-                emit(file)?;
-                Ok(record)
+    // Feeds, sitemaps and static files need no page: they are made alongside the pages, so
+    // that no thread is left making them alone at the end.
+    let others = || -> Result<(), SinkError> {
+        let feeds_wanted = selection.all || selection.lists.feed || !selection.tag_feeds.is_empty();
+        let sitemaps = selection.all || selection.lists.sitemaps;
+        if !(feeds_wanted || sitemaps || selection.statics) {
+            return Ok(());
+        }
+        // Feeds carry only the newest articles: render just those bodies, once each.
+        let in_feeds: BTreeSet<usize> = if feeds_wanted {
+            feeds::feed_articles(site)
+        } else {
+            BTreeSet::new()
+        };
+        let bodies: std::collections::BTreeMap<usize, String> = in_feeds
+            .into_par_iter()
+            .map(|i| {
+                (
+                    i,
+                    markdown::to_html(&site.articles[i].body, site, ARTICLE_ROOT),
+                )
             })
             .collect();
-        for result in results {
-            match (result, &indexer) {
-                (Ok(Some(record)), Some(indexer)) => indexer.add(record),
-                (Ok(_), _) => {}
-                (Err(e), _) => failures.push(e),
-            }
+        if selection.all || selection.lists.feed {
+            emit(feeds::atom(site, &bodies))?;
         }
-    }
-    if let Some(indexer) = indexer {
-        for record in term_records(site) {
-            indexer.add(record);
+        if sitemaps {
+            emit(feeds::news_sitemap(site))?;
+            emit(feeds::sitemap(site, &sitemap_entries(site)))?;
         }
-        match indexer.finish() {
-            Ok(files) => {
-                for file in files {
-                    emit(file)?;
+        if selection.all || !selection.tag_feeds.is_empty() {
+            for feed in feeds::tag_feeds(site, &bodies) {
+                let slug = feed.path.split('/').nth(1).unwrap_or_default();
+                if selection.all || selection.tag_feeds.contains(slug) {
+                    emit(feed)?;
                 }
             }
-            Err(message) => failures.push(RenderError::Templates(vec![
-                Diagnostic::error(
-                    "gloss::search",
-                    format!("the search index failed: {message}"),
-                )
-                .in_file("site.toml")
-                .help("set `search = false` in site.toml to build without search"),
-            ])),
         }
-    }
+        if selection.all {
+            emit(feeds::robots(site))?;
+        }
+        if selection.all || selection.statics {
+            // Plain names too, for links written by hand in content or custom templates.
+            for (name, bytes) in &static_files {
+                let plain = format!("static/{name}");
+                if let Some(path) = asset_paths.get(name).filter(|p| **p != plain) {
+                    emit(OutputFile::new(path.clone(), bytes.clone()))?;
+                }
+                emit(OutputFile::new(plain, bytes.clone()))?;
+            }
+        }
+        Ok(())
+    };
+    let make_pages = || -> Result<Vec<RenderError>, RenderError> {
+        let mut failures: Vec<RenderError> = Vec::new();
+        for jobs in jobs.chunks(chunk) {
+            let results: Vec<Result<Option<search::Record>, RenderError>> = jobs
+                .par_iter()
+                .map(|job| {
+                    let file = r.render(job).map_err(|d| RenderError::Templates(vec![d]))?;
+                    let record = match (&indexer, job) {
+                        (Some(_), Job::Article(_) | Job::Entity(_)) => search_record(site, &file),
+                        _ => None,
+                    };
+                    emit(file)?;
+                    Ok(record)
+                })
+                .collect();
+            for result in results {
+                match (result, &indexer) {
+                    (Ok(Some(record)), Some(indexer)) => indexer.add(record),
+                    (Ok(_), _) => {}
+                    (Err(e), _) => failures.push(e),
+                }
+            }
+        }
+        if let Some(indexer) = indexer {
+            for record in term_records(site) {
+                indexer.add(record);
+            }
+            match indexer.finish() {
+                Ok(files) => {
+                    for file in files {
+                        emit(file)?;
+                    }
+                }
+                Err(message) => failures.push(RenderError::Templates(vec![
+                    Diagnostic::error(
+                        "gloss::search",
+                        format!("the search index failed: {message}"),
+                    )
+                    .in_file("site.toml")
+                    .help("set `search = false` in site.toml to build without search"),
+                ])),
+            }
+        }
+        Ok(failures)
+    };
+    let (failures, others) = rayon::join(make_pages, others);
+    let failures = failures?;
     let mut errors: Vec<Diagnostic> = Vec::new();
     for failure in failures {
         match failure {
@@ -374,60 +432,12 @@ pub fn render_selected(
         return Err(RenderError::Templates(errors));
     }
 
-    let stats = |files: AtomicUsize, pages: AtomicUsize, bytes: AtomicUsize| Stats {
+    others?;
+    Ok(Stats {
         files: files.into_inner(),
         pages: pages.into_inner(),
         bytes: bytes.into_inner(),
-    };
-    let feeds_wanted = selection.all || selection.lists.feed || !selection.tag_feeds.is_empty();
-    let sitemaps = selection.all || selection.lists.sitemaps;
-    if !(feeds_wanted || sitemaps || selection.statics) {
-        return Ok(stats(files, pages, bytes));
-    }
-    // Feeds carry only the newest articles: render just those bodies, once each.
-    let in_feeds: BTreeSet<usize> = if feeds_wanted {
-        feeds::feed_articles(site)
-    } else {
-        BTreeSet::new()
-    };
-    let bodies: std::collections::BTreeMap<usize, String> = in_feeds
-        .into_par_iter()
-        .map(|i| {
-            (
-                i,
-                markdown::to_html(&site.articles[i].body, site, ARTICLE_ROOT),
-            )
-        })
-        .collect();
-    if selection.all || selection.lists.feed {
-        emit(feeds::atom(site, &bodies))?;
-    }
-    if sitemaps {
-        emit(feeds::news_sitemap(site))?;
-        emit(feeds::sitemap(site, &sitemap_entries(site)))?;
-    }
-    if selection.all || !selection.tag_feeds.is_empty() {
-        for feed in feeds::tag_feeds(site, &bodies) {
-            let slug = feed.path.split('/').nth(1).unwrap_or_default();
-            if selection.all || selection.tag_feeds.contains(slug) {
-                emit(feed)?;
-            }
-        }
-    }
-    if selection.all {
-        emit(feeds::robots(site))?;
-    }
-    if selection.all || selection.statics {
-        // Plain names too, for links written by hand in content or custom templates.
-        for (name, bytes) in &static_files {
-            let plain = format!("static/{name}");
-            if let Some(path) = asset_paths.get(name).filter(|p| **p != plain) {
-                emit(OutputFile::new(path.clone(), bytes.clone()))?;
-            }
-            emit(OutputFile::new(plain, bytes.clone()))?;
-        }
-    }
-    Ok(stats(files, pages, bytes))
+    })
 }
 
 /// From an article or entity page (`articles/x/`) back to the site root.
