@@ -12,14 +12,28 @@ pub fn escape_html(s: &str) -> String {
 
 /// Escapes text for a double-quoted attribute value.
 pub fn escape_attr(s: &str) -> String {
-    escape(s, |b| match b {
-        b'&' => Some("&amp;"),
-        b'<' => Some("&lt;"),
-        b'>' => Some("&gt;"),
-        b'"' => Some("&quot;"),
-        b'\'' => Some("&#39;"),
-        _ => None,
-    })
+    let mut out = String::with_capacity(s.len() + s.len() / 16);
+    push_attr(&mut out, s);
+    out
+}
+
+/// [`escape_attr`], appending to `out`.
+pub fn push_attr(out: &mut String, s: &str) {
+    let mut last = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let replacement = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&s[last..i]);
+        out.push_str(replacement);
+        last = i + 1;
+    }
+    out.push_str(&s[last..]);
 }
 
 /// Copies `s`, replacing the ASCII bytes `replace` names. Runs between them are copied whole:

@@ -7,7 +7,7 @@ use pulldown_cmark::{CodeBlockKind, CowStr, Event, Parser, Tag, TagEnd};
 use syntect::html::{ClassStyle, ClassedHTMLGenerator};
 use syntect::parsing::SyntaxSet;
 
-use super::escape::{escape_attr, escape_html};
+use super::escape::{escape_attr, escape_html, push_attr};
 use crate::resolve::markdown::{HeadingIds, options};
 use crate::site::{Doc, Mark, Ref, Site};
 
@@ -53,17 +53,18 @@ pub fn to_html(doc: &Doc, site: &Site, root: &str) -> String {
                 } else {
                     // Markup to insert at byte offsets of the run: closings before openings at
                     // one offset, a mark outside the auto-links it holds.
-                    let mut cuts: Vec<(usize, u8, String)> = Vec::new();
+                    let mut cuts: Vec<(usize, u8, CowStr<'static>)> = Vec::new();
                     while let Some(link) = links.next_if(|l| l.run == run) {
-                        cuts.push((link.start as usize, 3, ref_open(&link.target, site, root)));
-                        cuts.push((link.end as usize, 0, "</a>".to_string()));
+                        let open = ref_open(&link.target, site, root).into();
+                        cuts.push((link.start as usize, 3, open));
+                        cuts.push((link.end as usize, 0, CowStr::Borrowed("</a>")));
                     }
                     for mark in &doc.marks {
                         if mark.run == run {
-                            cuts.push((mark.start as usize, 2, mark_open(mark)));
+                            cuts.push((mark.start as usize, 2, mark_open(mark).into()));
                         }
                         if mark.end_run == run {
-                            cuts.push((mark.end as usize, 1, mark_close(mark)));
+                            cuts.push((mark.end as usize, 1, mark_close(mark).into()));
                         }
                     }
                     if cuts.is_empty() {
@@ -76,13 +77,13 @@ pub fn to_html(doc: &Doc, site: &Site, root: &str) -> String {
                                 continue; // cannot happen for the source resolve saw; stay safe
                             }
                             if at > last {
-                                events.push(Event::Text(text[last..at].to_string().into()));
+                                events.push(Event::Text(piece(&text, last..at)));
                             }
-                            events.push(Event::InlineHtml(html.into()));
+                            events.push(Event::InlineHtml(html));
                             last = at;
                         }
                         if last < text.len() {
-                            events.push(Event::Text(text[last..].to_string().into()));
+                            events.push(Event::Text(piece(&text, last..text.len())));
                         }
                     }
                 }
@@ -196,6 +197,14 @@ pub fn to_html(doc: &Doc, site: &Site, root: &str) -> String {
     html
 }
 
+/// `text[range]`, without a copy when `text` borrows from the source.
+fn piece<'a>(text: &CowStr<'a>, range: std::ops::Range<usize>) -> CowStr<'a> {
+    match text {
+        CowStr::Borrowed(s) => CowStr::Borrowed(&s[range]),
+        other => CowStr::from(other[range].to_string()),
+    }
+}
+
 /// The start of an annotated phrase.
 fn mark_open(mark: &Mark) -> String {
     format!(
@@ -236,26 +245,38 @@ fn gloss_ref(dest: &str, site: &Site) -> Option<Ref> {
 /// The opening `<a>` of an entity or term reference. A term carries its definition in `title`
 /// so that it reads without JavaScript.
 pub fn ref_open(target: &Ref, site: &Site, root: &str) -> String {
+    // Pushed piece by piece rather than formatted: an article has dozens of these.
+    let mut out = String::with_capacity(160);
     match target {
         Ref::Entity(id) => {
             let kind = site.entities.get(id).map_or("other", |e| e.kind.as_str());
-            format!(
-                "<a class=\"entity entity-{kind}\" href=\"{root}entities/{id}/\" data-entity=\"{id}\">",
-                id = escape_attr(id)
-            )
+            out.push_str("<a class=\"entity entity-");
+            out.push_str(kind);
+            out.push_str("\" href=\"");
+            out.push_str(root);
+            out.push_str("entities/");
+            push_attr(&mut out, id);
+            out.push_str("/\" data-entity=\"");
+            push_attr(&mut out, id);
+            out.push_str("\">");
         }
         Ref::Term(id) => {
             let title = site
                 .terms
                 .get(id)
                 .map_or("", |t| t.definition_text.as_str());
-            format!(
-                "<a class=\"term\" href=\"{root}glossary/#{id}\" data-term=\"{id}\" title=\"{title}\">",
-                id = escape_attr(id),
-                title = escape_attr(title)
-            )
+            out.push_str("<a class=\"term\" href=\"");
+            out.push_str(root);
+            out.push_str("glossary/#");
+            push_attr(&mut out, id);
+            out.push_str("\" data-term=\"");
+            push_attr(&mut out, id);
+            out.push_str("\" title=\"");
+            push_attr(&mut out, title);
+            out.push_str("\">");
         }
     }
+    out
 }
 
 /// Links written relative to the site root (`/articles/x/`) are made relative to the page, so
