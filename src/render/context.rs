@@ -120,7 +120,7 @@ pub struct ArticleCtx<'a> {
     pub background_html: Option<String>,
     pub body_html: &'a str,
     pub timeline: Vec<Dated<'a>>,
-    pub people: Vec<EntityLink<'a>>,
+    // `people` is added beside these, from entries made once per build.
     pub terms: Vec<TermRef<'a>>,
     pub sources: Vec<Source<'a>>,
     pub corrections: Vec<Dated<'a>>,

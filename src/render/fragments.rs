@@ -29,6 +29,7 @@ pub struct Fragments<'s> {
 struct EntityPieces {
     json_ld: Box<RawValue>,
     preview: String,
+    link: tera::Value,
 }
 
 /// The preview cards' links are relative: pieces are made for pages two folders down
@@ -68,7 +69,12 @@ impl<'s> Fragments<'s> {
                     more: format!("More on {}", entity.name),
                 },
             );
-            EntityPieces { json_ld, preview }
+            let link = tera::Value::from_serializable(&entity_link(entity, ROOT));
+            EntityPieces {
+                json_ld,
+                preview,
+                link,
+            }
         }))
     }
 
@@ -80,6 +86,14 @@ impl<'s> Fragments<'s> {
     /// `"id":{…}`: the entity's entry in a page's preview data, safe inside a `<script>`.
     pub fn entity_preview(&self, entity: &Entity) -> Option<&str> {
         self.entity(entity).map(|p| p.preview.as_str())
+    }
+
+    /// The entity as lists of people and places on an article or entity page show it.
+    pub fn entity_link(&self, entity: &Entity) -> tera::Value {
+        match self.entity(entity) {
+            Some(p) => p.link.clone(),
+            None => tera::Value::from_serializable(&entity_link(entity, ROOT)),
+        }
     }
 
     /// `"id":{…}`: the term's entry in a page's preview data, safe inside a `<script>`.
@@ -110,6 +124,18 @@ impl<'s> Fragments<'s> {
             ))
             .expect("plain data always serializes")
         })
+    }
+}
+
+/// What templates get for an entity in a list, with links from `root`.
+pub fn entity_link<'e>(e: &'e Entity, root: &str) -> context::EntityLink<'e> {
+    context::EntityLink {
+        id: &e.id,
+        name: &e.name,
+        kind: e.kind.as_str(),
+        role: e.role.as_deref(),
+        url: format!("{root}entities/{}/", e.id),
+        count: e.mentions.len(),
     }
 }
 

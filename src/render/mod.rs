@@ -536,7 +536,12 @@ impl Renderer<'_> {
                 let mut ctx =
                     self.context(&path, "article", &article.title, article.dek.as_deref());
                 let body = markdown::to_html(&article.body, site, ARTICLE_ROOT);
-                ctx.insert("article", &self.article(article, &body));
+                // The people list joins entries made once per build (see `fragments`).
+                let mut fields = tera::Value::from_serializable(&self.article(article, &body))
+                    .into_map()
+                    .unwrap_or_default();
+                fields.insert("people".into(), self.people(article));
+                ctx.insert_value("article", tera::Value::from(fields));
                 let docs = std::iter::once(&article.body)
                     .chain(&article.background)
                     .chain(article.annotations.iter().map(|n| &n.note));
@@ -598,13 +603,13 @@ impl Renderer<'_> {
                     })
                     .collect();
                 ctx.insert("mentions", &mentions);
-                let related: Vec<context::EntityLink> = entity
+                let related: Vec<tera::Value> = entity
                     .related
                     .iter()
                     .filter_map(|id| site.entity(id))
-                    .map(|e| self.entity_link(e, &root))
+                    .map(|e| self.pieces.entity_link(e))
                     .collect();
-                ctx.insert("related", &related);
+                ctx.insert_value("related", tera::Value::from(related));
                 ctx.insert(
                     "json_ld",
                     &escape::script_safe(&seo::entity_page_json(site, entity, self.pieces)),
@@ -1020,26 +1025,26 @@ impl Renderer<'_> {
     }
 
     fn entity_link<'s>(&self, e: &'s Entity, root: &str) -> context::EntityLink<'s> {
-        context::EntityLink {
-            id: &e.id,
-            name: &e.name,
-            kind: e.kind.as_str(),
-            role: e.role.as_deref(),
-            url: format!("{root}entities/{}/", e.id),
-            count: e.mentions.len(),
-        }
+        fragments::entity_link(e, root)
+    }
+
+    /// The people and places an article names, for its "in this story" list.
+    fn people(&self, a: &Article) -> tera::Value {
+        let site = self.site;
+        let links: Vec<tera::Value> = a
+            .mentions
+            .iter()
+            .chain(a.about.iter().filter(|id| !a.mentions.contains(id)))
+            .filter_map(|id| site.entity(id))
+            .map(|e| self.pieces.entity_link(e))
+            .collect();
+        tera::Value::from(links)
     }
 
     fn article<'s>(&'s self, a: &'s Article, body_html: &'s str) -> context::ArticleCtx<'s> {
         let site = self.site;
         let root = ARTICLE_ROOT;
-        let people = a
-            .mentions
-            .iter()
-            .chain(a.about.iter().filter(|id| !a.mentions.contains(id)))
-            .filter_map(|id| site.entity(id))
-            .map(|e| self.entity_link(e, root))
-            .collect();
+
         context::ArticleCtx {
             slug: &a.slug,
             title: &a.title,
@@ -1080,7 +1085,6 @@ impl Renderer<'_> {
                 .iter()
                 .map(|e| context::Dated::new(e.date, &e.text))
                 .collect(),
-            people,
             terms: a
                 .terms
                 .iter()
