@@ -132,8 +132,7 @@ pub fn generate(options: &BuildOptions, sink: &dyn render::Sink) -> Result<Rende
             loaded.terms.len()
         ),
     );
-    let (site, stats) = resolve::resolve_with_stats(config, &loaded, &mut diags);
-    drop_in_background(loaded);
+    let (site, stats) = resolve::resolve_with_stats(config, loaded, &mut diags);
     let mentions: usize = site
         .entities
         .values()

@@ -67,16 +67,25 @@ pub struct Stats {
 /// Cross-references the loaded content. Problems go to `diags`; the returned site is complete
 /// but for the broken parts, so that one build reports every problem at once.
 pub fn resolve(config: Config, loaded: Loaded, diags: &mut Diagnostics) -> Site {
-    resolve_with_stats(config, &loaded, diags).0
+    resolve_with_stats(config, loaded, diags).0
 }
 
 /// [`resolve`], with the figures `--timings` reports.
 pub fn resolve_with_stats(
     config: Config,
-    loaded: &Loaded,
+    mut loaded: Loaded,
     diags: &mut Diagnostics,
 ) -> (Site, Stats) {
-    resolve_inner(config, loaded, None, diags)
+    // Each loaded article is let go as soon as it is resolved: front matter and all, they are
+    // a third of a large build's peak memory.
+    let articles = std::mem::take(&mut loaded.articles);
+    resolve_inner(config, &loaded, Raw::Owned(articles), None, diags)
+}
+
+/// The loaded articles: shared with `gloss serve`'s load cache, or the build's own.
+enum Raw<'a> {
+    Shared(&'a [Arc<RawArticle>]),
+    Owned(Vec<Arc<RawArticle>>),
 }
 
 /// What earlier resolves worked out, for `gloss serve`: what the registries give and every
@@ -193,7 +202,8 @@ fn build_registries(loaded: &Loaded, autolink: crate::config::AutolinkMode) -> R
 
 #[derive(Clone)]
 struct CachedArticle {
-    raw: Arc<RawArticle>,
+    /// The loaded form it was resolved from; kept only by `gloss serve`'s cache.
+    raw: Option<Arc<RawArticle>>,
     article: Arc<Article>,
     firsts: Arc<Vec<FirstMention>>,
     diags: Arc<Vec<Diagnostic>>,
@@ -214,12 +224,19 @@ pub fn resolve_cached(
     cache: &mut Cache,
     diags: &mut Diagnostics,
 ) -> (Site, Stats) {
-    resolve_inner(config, loaded, Some(cache), diags)
+    resolve_inner(
+        config,
+        loaded,
+        Raw::Shared(&loaded.articles),
+        Some(cache),
+        diags,
+    )
 }
 
 fn resolve_inner(
     config: Config,
     loaded: &Loaded,
+    raw: Raw,
     mut cache: Option<&mut Cache>,
     diags: &mut Diagnostics,
 ) -> (Site, Stats) {
@@ -247,33 +264,43 @@ fn resolve_inner(
     let known = &registries.known;
     let linker = &registries.linker;
 
-    check_duplicate_slugs(&loaded.articles, diags);
+    let raw_articles: &[Arc<RawArticle>] = match &raw {
+        Raw::Shared(articles) => articles,
+        Raw::Owned(articles) => articles,
+    };
+    check_duplicate_slugs(raw_articles, diags);
 
     // Articles whose loaded form is the one resolved last time keep their resolution; the
     // cache's map is updated in place, so an edit costs a lookup per article, not a new map.
     let previous = cache.as_deref().map(|c| &c.articles);
-    let resolved: Vec<(CachedArticle, bool)> = loaded
-        .articles
-        .par_iter()
-        .map(|raw| {
-            let hit = previous
-                .and_then(|p| p.get(&raw.file.path))
-                .filter(|c| Arc::ptr_eq(&c.raw, raw));
-            match hit {
-                Some(hit) => (hit.clone(), true),
-                None => {
-                    let (article, firsts, diags) = resolve_article(raw, &config, known, linker);
-                    let entry = CachedArticle {
-                        raw: Arc::clone(raw),
-                        article: Arc::new(article),
-                        firsts: Arc::new(firsts),
-                        diags: Arc::new(diags),
-                    };
-                    (entry, false)
-                }
+    let keep_raw = cache.is_some();
+    let resolve_one = |raw: &Arc<RawArticle>| -> (CachedArticle, bool) {
+        let hit = previous
+            .and_then(|p| p.get(&raw.file.path))
+            .filter(|c| c.raw.as_ref().is_some_and(|r| Arc::ptr_eq(r, raw)));
+        match hit {
+            Some(hit) => (hit.clone(), true),
+            None => {
+                let (article, firsts, diags) = resolve_article(raw, &config, known, linker);
+                let entry = CachedArticle {
+                    raw: keep_raw.then(|| Arc::clone(raw)),
+                    article: Arc::new(article),
+                    firsts: Arc::new(firsts),
+                    diags: Arc::new(diags),
+                };
+                (entry, false)
             }
-        })
-        .collect();
+        }
+    };
+    let raw_count = raw_articles.len();
+    let resolved: Vec<(CachedArticle, bool)> = match raw {
+        Raw::Shared(articles) => articles.par_iter().map(resolve_one).collect(),
+        // A build's own articles are let go one by one, as soon as each is resolved.
+        Raw::Owned(articles) => articles
+            .into_par_iter()
+            .map(|raw| resolve_one(&raw))
+            .collect(),
+    };
     // Entities whose related lists may have changed: those of every article resolved anew, as
     // it was and as it is, and of every article that is gone. `None`: all of them.
     let mut dirty: Option<BTreeSet<String>> = cache.as_ref().map(|_| BTreeSet::new());
@@ -296,7 +323,8 @@ fn resolve_inner(
             if !hit {
                 mark_dirty(&entry.article, &entry.firsts);
                 if let Some(cache) = cache.as_deref_mut()
-                    && let Some(old) = cache.articles.insert(entry.raw.file.path.clone(), entry)
+                    && let Some(path) = entry.raw.as_ref().map(|r| r.file.path.clone())
+                    && let Some(old) = cache.articles.insert(path, entry)
                 {
                     mark_dirty(&old.article, &old.firsts);
                 }
@@ -305,7 +333,7 @@ fn resolve_inner(
         })
         .collect();
     if let Some(cache) = cache.as_deref_mut()
-        && cache.articles.len() != loaded.articles.len()
+        && cache.articles.len() != raw_count
     {
         let present: std::collections::HashSet<&std::path::Path> = loaded
             .articles
