@@ -67,13 +67,14 @@ impl Doc {
 }
 
 /// An auto-link: bytes `start..end` of the `run`-th run of text (consecutive text events
-/// merged, counted from the start of the document) link to `target`.
+/// merged, counted from the start of the document) link to `doc.refs[target]` (an index, not
+/// a copy of the id: an article has dozens of these).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AutoLink {
     pub run: u32,
     pub start: u32,
     pub end: u32,
-    pub target: Ref,
+    pub target: u32,
 }
 
 /// An annotated phrase, marked and followed by a reference to note `number`: from byte `start`

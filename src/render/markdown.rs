@@ -55,7 +55,10 @@ pub fn to_html(doc: &Doc, site: &Site, root: &str) -> String {
                     // one offset, a mark outside the auto-links it holds.
                     let mut cuts: Vec<(usize, u8, CowStr<'static>)> = Vec::new();
                     while let Some(link) = links.next_if(|l| l.run == run) {
-                        let open = ref_open(&link.target, site, root).into();
+                        let Some(target) = doc.refs.get(link.target as usize) else {
+                            continue; // cannot happen: resolve noted every target
+                        };
+                        let open = ref_open(target, site, root).into();
                         cuts.push((link.start as usize, 3, open));
                         cuts.push((link.end as usize, 0, CowStr::Borrowed("</a>")));
                     }

@@ -352,10 +352,17 @@ impl Walker<'_, '_> {
         self.out.plain.push(' ');
     }
 
-    fn note_ref(&mut self, target: &Ref) {
-        if !self.out.doc.refs.contains(target) {
-            self.out.doc.refs.push(target.clone());
-        }
+    /// Adds `target` to the document's references if it is new; its index there.
+    fn note_ref(&mut self, target: &Ref) -> u32 {
+        let refs = &mut self.out.doc.refs;
+        let at = match refs.iter().position(|r| r == target) {
+            Some(at) => at,
+            None => {
+                refs.push(target.clone());
+                refs.len() - 1
+            }
+        };
+        at as u32
     }
 
     fn may_autolink(&self) -> bool {
@@ -390,12 +397,12 @@ impl Walker<'_, '_> {
                 AutolinkMode::None => false,
             };
             if link {
-                self.note_ref(&target);
+                let index = self.note_ref(&target);
                 self.out.doc.links.push(AutoLink {
                     run: self.run,
                     start: f.start as u32,
                     end: f.end as u32,
-                    target: target.clone(),
+                    target: index,
                 });
                 self.linked.insert(target);
             }
