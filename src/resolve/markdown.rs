@@ -478,34 +478,51 @@ fn unknown_ref(dest: &str, known: &Known, location: Location) -> Diagnostic {
 /// with the text, so that smart punctuation and line wrapping do not break a match.
 pub fn normalize(s: &str) -> String {
     // Every block of every article goes through here: ASCII bytes (nearly all of any text) are
-    // handled without decoding or Unicode tables.
-    let mut out = String::with_capacity(s.len());
+    // copied a byte at a time, without decoding or Unicode tables.
+    let bytes = s.as_bytes();
+    let mut out: Vec<u8> = Vec::with_capacity(s.len());
     let mut space = false;
-    let mut rest = s;
-    while let Some(&b) = rest.as_bytes().first() {
-        let c = if b.is_ascii() {
-            rest = &rest[1..];
-            char::from(b)
-        } else {
-            let Some(c) = rest.chars().next() else { break };
-            rest = &rest[c.len_utf8()..];
-            fold_typography(c)
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii() {
+            i += 1;
+            if is_ascii_white_space(b) {
+                space = true;
+                continue;
+            }
+            if space && !out.is_empty() {
+                out.push(b' ');
+            }
+            space = false;
+            out.push(b.to_ascii_lowercase());
+            continue;
+        }
+        let Some(c) = s[i..].chars().next() else {
+            break;
         };
+        i += c.len_utf8();
+        let c = fold_typography(c);
         if c.is_whitespace() {
             space = true;
             continue;
         }
         if space && !out.is_empty() {
-            out.push(' ');
+            out.push(b' ');
         }
         space = false;
+        let mut buf = [0; 4];
         match c {
-            c if c.is_ascii() => out.push(c.to_ascii_lowercase()),
-            '…' => out.push_str("..."),
-            c => out.extend(c.to_lowercase()),
+            '…' => out.extend_from_slice(b"..."),
+            c => {
+                for lower in c.to_lowercase() {
+                    out.extend_from_slice(lower.encode_utf8(&mut buf).as_bytes());
+                }
+            }
         }
     }
-    out
+    // Only whole characters were copied: always UTF-8.
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// The ASCII bytes `char::is_whitespace` accepts (`u8::is_ascii_whitespace` leaves out the
