@@ -1,7 +1,8 @@
 //! Pieces that many pages repeat, made once per build instead of once per page: an entity's
-//! JSON-LD (in every article that mentions it) and preview card (in every article that links
-//! to it), and an article's entry in the JSON-LD of every entity page that lists it. At 10,000
-//! articles that is 5,000 entities made once instead of 400,000 times.
+//! JSON-LD (in every article that mentions it), preview card (in every article that links to
+//! it) and list entry (in every "people and places" and "related" list), and an article's entry
+//! in the JSON-LD of every entity page that lists it. At 10,000 articles that is 5,000
+//! entities made once instead of 400,000 times.
 //!
 //! Each piece is made on first use, so `gloss serve`, which renders a few pages after an edit,
 //! makes only what those pages need.
@@ -32,9 +33,9 @@ struct EntityPieces {
     link: tera::Value,
 }
 
-/// The preview cards' links are relative: pieces are made for pages two folders down
-/// (`articles/x/`, `entities/x/`), where nearly all of them go.
-pub const ROOT: &str = "../../";
+/// Links in the pieces are relative: they are made for pages two folders down (`articles/x/`,
+/// `entities/x/`), where nearly all of them go.
+pub const ROOT: &str = super::ARTICLE_ROOT;
 
 impl<'s> Fragments<'s> {
     pub fn new(site: &'s Site) -> Fragments<'s> {
