@@ -57,19 +57,7 @@ impl<'s> Fragments<'s> {
         Some(self.entities[slot].get_or_init(|| {
             let json_ld = serde_json::value::to_raw_value(&seo::entity_ld(self.site, entity))
                 .expect("plain data always serializes");
-            let preview = preview_entry(
-                &entity.id,
-                &context::Preview {
-                    kind: kind_label(entity.kind, false),
-                    name: &entity.name,
-                    text: entity
-                        .role
-                        .clone()
-                        .or_else(|| entity.description_text.clone()),
-                    url: format!("{ROOT}entities/{}/", entity.id),
-                    more: format!("More on {}", entity.name),
-                },
-            );
+            let preview = preview_entry(&entity.id, &entity_preview(entity, ROOT));
             let link = tera::Value::from_serializable(&entity_link(entity, ROOT));
             EntityPieces {
                 json_ld,
@@ -100,18 +88,8 @@ impl<'s> Fragments<'s> {
     /// `"id":{…}`: the term's entry in a page's preview data, safe inside a `<script>`.
     pub fn term_preview(&self, term: &Term) -> Option<&str> {
         let slot = *self.term_slots.get(term.id.as_str())?;
-        let entry = self.terms[slot].get_or_init(|| {
-            preview_entry(
-                &term.id,
-                &context::Preview {
-                    kind: "Glossary",
-                    name: &term.term,
-                    text: Some(term.definition_text.clone()),
-                    url: format!("{ROOT}glossary/#{}", term.id),
-                    more: "In the glossary".to_string(),
-                },
-            )
-        });
+        let entry =
+            self.terms[slot].get_or_init(|| preview_entry(&term.id, &term_preview(term, ROOT)));
         Some(entry.as_str())
     }
 
@@ -125,6 +103,28 @@ impl<'s> Fragments<'s> {
             ))
             .expect("plain data always serializes")
         })
+    }
+}
+
+/// What an entity's preview card shows, with links from `root`.
+pub fn entity_preview<'e>(e: &'e Entity, root: &str) -> context::Preview<'e> {
+    context::Preview {
+        kind: kind_label(e.kind, false),
+        name: &e.name,
+        text: e.role.clone().or_else(|| e.description_text.clone()),
+        url: format!("{root}entities/{}/", e.id),
+        more: format!("More on {}", e.name),
+    }
+}
+
+/// What a term's preview card shows, with links from `root`.
+pub fn term_preview<'t>(t: &'t Term, root: &str) -> context::Preview<'t> {
+    context::Preview {
+        kind: "Glossary",
+        name: &t.term,
+        text: Some(t.definition_text.clone()),
+        url: format!("{root}glossary/#{}", t.id),
+        more: "In the glossary".to_string(),
     }
 }
 

@@ -637,7 +637,7 @@ impl Renderer<'_> {
                         }
                         list.sort_by_cached_key(|e| (e.name.to_lowercase(), e.id.clone()));
                         let entities: Vec<context::EntityLink> =
-                            list.iter().map(|e| self.entity_link(e, &root)).collect();
+                            list.iter().map(|e| fragments::entity_link(e, &root)).collect();
                         Some(json!({"kind": kind.as_str(), "label": kind_label(kind, true), "entities": entities}))
                     })
                     .collect();
@@ -928,31 +928,12 @@ impl Renderer<'_> {
             match r {
                 crate::site::Ref::Entity(id) => {
                     if let Some(e) = site.entity(id) {
-                        let text = e.role.clone().or_else(|| e.description_text.clone());
-                        entities.insert(
-                            id.as_str(),
-                            context::Preview {
-                                kind: kind_label(e.kind, false),
-                                name: &e.name,
-                                text,
-                                url: format!("{root}entities/{id}/"),
-                                more: format!("More on {}", e.name),
-                            },
-                        );
+                        entities.insert(id.as_str(), fragments::entity_preview(e, root));
                     }
                 }
                 crate::site::Ref::Term(id) => {
                     if let Some(t) = site.terms.get(id) {
-                        terms.insert(
-                            id.as_str(),
-                            context::Preview {
-                                kind: "Glossary",
-                                name: &t.term,
-                                text: Some(t.definition_text.clone()),
-                                url: format!("{root}glossary/#{id}"),
-                                more: "In the glossary".to_string(),
-                            },
-                        );
+                        terms.insert(id.as_str(), fragments::term_preview(t, root));
                     }
                 }
             }
@@ -1022,10 +1003,6 @@ impl Renderer<'_> {
                 .map(|k| context::Text { text: &k.text })
                 .collect(),
         }
-    }
-
-    fn entity_link<'s>(&self, e: &'s Entity, root: &str) -> context::EntityLink<'s> {
-        fragments::entity_link(e, root)
     }
 
     /// The people and places an article names, for its "in this story" list.
