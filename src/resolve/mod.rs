@@ -582,20 +582,36 @@ fn gather_backlinks(
     // Looking the slots up reads every target's id: done on all threads. What is left to do in
     // order is appending to the lists.
     let entity_count = entities.len();
-    let slots: Vec<Vec<Option<usize>>> = firsts
+    // Per article: the slot of each first mention, and of each entity it is only about.
+    let slots: Vec<(Vec<Option<usize>>, Vec<usize>)> = firsts
         .par_iter()
-        .map(|firsts| {
-            firsts
+        .zip(articles)
+        .map(|(firsts, article)| {
+            let named = firsts
                 .iter()
                 .map(|first| match &first.target {
                     Ref::Entity(id) => entity_slot.get(id.as_str()).copied(),
                     Ref::Term(id) => term_slot.get(id.as_str()).map(|&i| entity_count + i),
                 })
-                .collect()
+                .collect();
+            let about = article
+                .about
+                .iter()
+                .filter(|id| !article.mentions.contains(id))
+                .filter_map(|id| entity_slot.get(id.as_str()).copied())
+                .collect();
+            (named, about)
         })
         .collect();
-    let mut lists: Vec<Vec<Mention>> = vec![Vec::new(); entity_count + terms.len()];
-    for (index, ((article, firsts), slots)) in articles.iter().zip(firsts).zip(slots).enumerate() {
+    // Lists made to size: grown by doubling, they held 40 MB of spare room at 10,000 articles.
+    let mut sizes = vec![0usize; entity_count + terms.len()];
+    for (named, about) in &slots {
+        for &slot in named.iter().flatten().chain(about) {
+            sizes[slot] += 1;
+        }
+    }
+    let mut lists: Vec<Vec<Mention>> = sizes.into_iter().map(Vec::with_capacity).collect();
+    for (index, (firsts, (slots, about))) in firsts.into_iter().zip(slots).enumerate() {
         // A fresh build holds the only reference: the sentences move into the backlinks
         // instead of being shared and released again.
         match Arc::try_unwrap(firsts) {
@@ -619,12 +635,8 @@ fn gather_backlinks(
                 }
             }
         }
-        for id in &article.about {
-            if let Some(&i) = entity_slot.get(id.as_str())
-                && !article.mentions.contains(id)
-            {
-                lists[i].push(mention_about(index));
-            }
+        for slot in about {
+            lists[slot].push(mention_about(index));
         }
     }
     drop((entity_slot, term_slot));
