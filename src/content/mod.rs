@@ -318,7 +318,7 @@ fn load_inner(
             read.push((path.clone(), entry));
         }
     }
-    if let Some(cache) = cache.as_deref_mut() {
+    if let Some(cache) = cache {
         cache.articles.extend(read);
         if cache.articles.len() != files.articles.len() {
             let present: BTreeSet<&PathBuf> = files.articles.iter().collect();
