@@ -370,8 +370,11 @@ pub fn render_selected(
     let make_pages = || -> Result<Vec<RenderError>, RenderError> {
         let mut failures: Vec<RenderError> = Vec::new();
         for jobs in jobs.chunks(chunk) {
+            // Small pieces: rayon otherwise hands out runs of hundreds of pages that cannot be
+            // split once started, and one thread was left rendering alone for the last 0.1-0.25 s.
             let results: Vec<Result<Option<search::Record>, RenderError>> = jobs
                 .par_iter()
+                .with_max_len(4)
                 .map(|job| {
                     let file = r.render(job).map_err(|d| RenderError::Templates(vec![d]))?;
                     let record = match (&indexer, job) {
