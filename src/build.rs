@@ -228,12 +228,16 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     // Files are written into a staging folder as they are rendered; it replaces the output
     // folder only if the whole build succeeds, and removes itself otherwise.
     let staging = write::Staging::new(&output_dir)?;
+    // On one of rayon's threads, so that the parts that run in order (gathering backlinks,
+    // relating entities) allocate from memory the parallel parts have freed on that thread.
+    // From the main thread they faulted in fresh pages: 80 ms at 10,000 articles, with the
+    // other core idle.
     let Rendered {
         site,
         stats,
         diagnostics,
         mut timings,
-    } = generate(options, &staging)?;
+    } = rayon::scope(|_| generate(options, &staging))?;
     drop_in_background(site);
     let t = Instant::now();
     staging.commit()?;
