@@ -2,7 +2,7 @@
 //! land on a page gloss writes, and a `#fragment` on an element that exists. Plain `http:` links
 //! are flagged, since readers' browsers warn about them.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use rustc_hash::FxHashMap;
 
@@ -14,7 +14,7 @@ enum Anchors<'a> {
     /// The ids are known: a `#fragment` must be one of them.
     Known(&'a BTreeSet<String>),
     /// The glossary: one entry per term, with the term's id.
-    Terms(&'a BTreeMap<String, Term>),
+    Terms(&'a crate::site::Registry<Term>),
     /// A generated page whose ids are the theme's business: any fragment is accepted.
     Any,
 }

@@ -21,7 +21,7 @@ use crate::content::{Loaded, RawArticle, RawEntity, RawTerm};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, SourceFile, did_you_mean};
 use crate::site::{
     Annotation, Article, Dated, Doc, Entity, EntityInfo, KeyPoint, Mention, NoteMention, Page, Ref,
-    Site, SiteEvent, Source, Tag, Term, TermInfo,
+    Registry, Site, SiteEvent, Source, Tag, Term, TermInfo,
 };
 use autolink::Linker;
 use markdown::Settings;
@@ -120,8 +120,8 @@ struct Registries {
     linker: Linker,
     locations: BTreeMap<Ref, Location>,
     /// Without backlinks and related entities.
-    entities: BTreeMap<String, Entity>,
-    terms: BTreeMap<String, Term>,
+    entities: Registry<Entity>,
+    terms: Registry<Term>,
     diags: Vec<Diagnostic>,
 }
 
@@ -173,14 +173,14 @@ fn build_registries(loaded: &Loaded, autolink: crate::config::AutolinkMode) -> R
                 .map(|(id, (_, l))| (Ref::Term(id.clone()), l.clone())),
         )
         .collect();
-    let entities: BTreeMap<String, Entity> = entity_defs
+    let entities: Registry<Entity> = entity_defs
         .into_iter()
         .map(|(id, (raw, location))| {
             let entity = build_entity(&id, raw, &location, &known, &mut diags);
             (id, entity)
         })
         .collect();
-    let terms: BTreeMap<String, Term> = term_defs
+    let terms: Registry<Term> = term_defs
         .into_iter()
         .map(|(id, (raw, location))| {
             let term = build_term(&id, raw, &location, &known, &mut diags);
@@ -572,8 +572,8 @@ fn mention_about(article: usize) -> Mention {
 fn gather_backlinks(
     articles: &[Arc<Article>],
     mut firsts: Vec<Arc<Vec<FirstMention>>>,
-    entities: &mut BTreeMap<String, Entity>,
-    terms: &mut BTreeMap<String, Term>,
+    entities: &mut Registry<Entity>,
+    terms: &mut Registry<Term>,
 ) {
     let entity_slot: FxHashMap<&str, usize> = entities
         .keys()
@@ -659,8 +659,8 @@ fn gather_backlinks(
 
 /// Registry entries nobody mentions are probably misspelt names or leftovers.
 fn warn_unused(
-    entities: &BTreeMap<String, Entity>,
-    terms: &BTreeMap<String, Term>,
+    entities: &Registry<Entity>,
+    terms: &Registry<Term>,
     locations: &BTreeMap<Ref, Location>,
     diags: &mut Diagnostics,
 ) {
@@ -1219,7 +1219,7 @@ const RELATED: usize = 12;
 
 fn relate(
     articles: &[Arc<Article>],
-    entities: &mut BTreeMap<String, Entity>,
+    entities: &mut Registry<Entity>,
     only: Option<&BTreeSet<String>>,
     known_ids: Option<&FxHashMap<usize, Arc<Vec<u32>>>>,
 ) -> Vec<Option<Arc<Vec<u32>>>> {
