@@ -9,7 +9,6 @@
 
 use std::sync::OnceLock;
 
-use rustc_hash::FxHashMap;
 use serde_json::value::RawValue;
 
 use super::{context, escape, kind_label, seo};
@@ -18,10 +17,9 @@ use crate::site::{Entity, Site, Term};
 /// The pieces of one build, filled in as pages ask for them (from any thread).
 pub struct Fragments<'s> {
     site: &'s Site,
-    entity_slots: FxHashMap<&'s str, usize>,
+    /// In the order of `site.entities`, whose index of an id gives the slot.
     entities: Vec<OnceLock<EntityPieces>>,
-    term_slots: FxHashMap<&'s str, usize>,
-    /// Each term's preview entry.
+    /// Each term's preview entry, in the order of `site.terms`.
     terms: Vec<OnceLock<String>>,
     /// Each article's entry in an entity page's `subjectOf`.
     articles: Vec<OnceLock<Box<RawValue>>>,
@@ -39,21 +37,17 @@ pub const ROOT: &str = super::ARTICLE_ROOT;
 
 impl<'s> Fragments<'s> {
     pub fn new(site: &'s Site) -> Fragments<'s> {
-        let slots = |ids: Vec<&'s str>| -> FxHashMap<&'s str, usize> {
-            ids.into_iter().enumerate().map(|(i, id)| (id, i)).collect()
-        };
         Fragments {
             site,
-            entity_slots: slots(site.entities.keys().map(String::as_str).collect()),
             entities: site.entities.keys().map(|_| OnceLock::new()).collect(),
-            term_slots: slots(site.terms.keys().map(String::as_str).collect()),
             terms: site.terms.keys().map(|_| OnceLock::new()).collect(),
             articles: site.articles.iter().map(|_| OnceLock::new()).collect(),
         }
     }
 
-    fn entity(&self, entity: &Entity) -> Option<&EntityPieces> {
-        let slot = *self.entity_slots.get(entity.id.as_str())?;
+    /// The pieces of entity `id`, if there is one.
+    fn entity(&self, id: &str) -> Option<&EntityPieces> {
+        let (slot, _, entity) = self.site.entities.get_full(id)?;
         Some(self.entities[slot].get_or_init(|| {
             let json_ld = serde_json::value::to_raw_value(&seo::entity_ld(self.site, entity))
                 .expect("plain data always serializes");
@@ -67,27 +61,24 @@ impl<'s> Fragments<'s> {
         }))
     }
 
-    /// The entity as schema.org JSON (not yet made safe for a `<script>`).
-    pub fn entity_json_ld(&self, entity: &Entity) -> Option<&RawValue> {
-        self.entity(entity).map(|p| &*p.json_ld)
+    /// Entity `id` as schema.org JSON (not yet made safe for a `<script>`).
+    pub fn entity_json_ld(&self, id: &str) -> Option<&RawValue> {
+        self.entity(id).map(|p| &*p.json_ld)
     }
 
-    /// `"id":{…}`: the entity's entry in a page's preview data, safe inside a `<script>`.
-    pub fn entity_preview(&self, entity: &Entity) -> Option<&str> {
-        self.entity(entity).map(|p| p.preview.as_str())
+    /// `"id":{…}`: entity `id`'s entry in a page's preview data, safe inside a `<script>`.
+    pub fn entity_preview(&self, id: &str) -> Option<&str> {
+        self.entity(id).map(|p| p.preview.as_str())
     }
 
-    /// The entity as lists of people and places on an article or entity page show it.
-    pub fn entity_link(&self, entity: &Entity) -> tera::Value {
-        match self.entity(entity) {
-            Some(p) => p.link.clone(),
-            None => tera::Value::from_serializable(&entity_link(entity, ROOT)),
-        }
+    /// Entity `id` as lists of people and places on an article or entity page show it.
+    pub fn entity_link(&self, id: &str) -> Option<tera::Value> {
+        self.entity(id).map(|p| p.link.clone())
     }
 
-    /// `"id":{…}`: the term's entry in a page's preview data, safe inside a `<script>`.
-    pub fn term_preview(&self, term: &Term) -> Option<&str> {
-        let slot = *self.term_slots.get(term.id.as_str())?;
+    /// `"id":{…}`: term `id`'s entry in a page's preview data, safe inside a `<script>`.
+    pub fn term_preview(&self, id: &str) -> Option<&str> {
+        let (slot, _, term) = self.site.terms.get_full(id)?;
         let entry =
             self.terms[slot].get_or_init(|| preview_entry(&term.id, &term_preview(term, ROOT)));
         Some(entry.as_str())

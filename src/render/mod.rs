@@ -609,8 +609,7 @@ impl Renderer<'_> {
                 let related: Vec<tera::Value> = entity
                     .related
                     .iter()
-                    .filter_map(|id| site.entity(id))
-                    .map(|e| self.pieces.entity_link(e))
+                    .filter_map(|id| self.pieces.entity_link(id))
                     .collect();
                 ctx.insert_value("related", tera::Value::from(related));
                 ctx.insert(
@@ -957,23 +956,20 @@ impl Renderer<'_> {
         &self,
         refs: std::collections::BTreeSet<&crate::site::Ref>,
     ) -> String {
-        let site = self.site;
         let mut json = String::with_capacity(64 + 256 * refs.len());
         json.push_str("{\"entities\":{");
         let mut first = true;
         let mut terms_open = false;
         for r in refs {
             let entry = match r {
-                crate::site::Ref::Entity(id) => {
-                    site.entity(id).and_then(|e| self.pieces.entity_preview(e))
-                }
+                crate::site::Ref::Entity(id) => self.pieces.entity_preview(id),
                 crate::site::Ref::Term(id) => {
                     if !terms_open {
                         json.push_str("},\"terms\":{");
                         terms_open = true;
                         first = true;
                     }
-                    site.terms.get(id).and_then(|t| self.pieces.term_preview(t))
+                    self.pieces.term_preview(id)
                 }
             };
             if let Some(entry) = entry {
@@ -1010,13 +1006,11 @@ impl Renderer<'_> {
 
     /// The people and places an article names, for its "in this story" list.
     fn people(&self, a: &Article) -> tera::Value {
-        let site = self.site;
         let links: Vec<tera::Value> = a
             .mentions
             .iter()
             .chain(a.about.iter().filter(|id| !a.mentions.contains(id)))
-            .filter_map(|id| site.entity(id))
-            .map(|e| self.pieces.entity_link(e))
+            .filter_map(|id| self.pieces.entity_link(id))
             .collect();
         tera::Value::from(links)
     }

@@ -102,9 +102,7 @@ pub fn article_json(site: &Site, article: &Article, pieces: &Fragments) -> Strin
         .base_url
         .join(&format!("articles/{}/", article.slug));
     let refs = |ids: &mut dyn Iterator<Item = &String>| -> Vec<&RawValue> {
-        ids.filter_map(|id| site.entity(id))
-            .filter_map(|e| pieces.entity_json_ld(e))
-            .collect()
+        ids.filter_map(|id| pieces.entity_json_ld(id)).collect()
     };
     let ld = ArticleLd {
         context: "https://schema.org",
