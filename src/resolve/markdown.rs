@@ -3,7 +3,7 @@
 //! plain text of every paragraph kept so that key-point evidence and backlink sentences can be
 //! found in it.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -106,7 +106,7 @@ pub fn resolve(
         settings,
         explicit,
         out: Resolved::default(),
-        linked: HashSet::new(),
+        linked: HashSet::default(),
         block_stack: Vec::new(),
         link_stack: Vec::new(),
         code_depth: 0,
