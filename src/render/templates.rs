@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use tera::{Context, ErrorKind, Tera};
+use tera::{Context, ErrorKind, Kwargs, State, Tera, Value};
 
 use crate::diagnostics::{Diagnostic, Location, SourceFile};
 use crate::theme::Theme;
@@ -31,6 +31,7 @@ impl Templates {
             })
             .collect();
         let mut tera = Tera::new();
+        tera.register_filter("safe", safe);
         tera.add_raw_templates(
             theme
                 .templates
@@ -57,6 +58,17 @@ impl Templates {
     }
 }
 
+/// Tera's `safe`, without the copy: the built-in makes a new string of what it marks, and
+/// every article page marks its whole body (20 KB and more), its JSON-LD and its preview data.
+/// A string is marked where it is; anything else becomes its text, as with the built-in.
+fn safe(value: Value, _: Kwargs, _: &State) -> Value {
+    if value.as_str().is_some() {
+        value.mark_safe()
+    } else {
+        Value::safe_string(&value.to_string())
+    }
+}
+
 fn diagnostic(error: &tera::Error, sources: &BTreeMap<String, Arc<SourceFile>>) -> Diagnostic {
     match error.kind() {
         ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
@@ -80,5 +92,32 @@ fn diagnostic(error: &tera::Error, sources: &BTreeMap<String, Arc<SourceFile>>) 
             }
             Diagnostic::error("gloss::template", message)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::theme::TemplateSource;
+
+    /// The value is marked in the page's copy only: used again without `safe`, it is escaped.
+    #[test]
+    fn safe_marks_strings_and_writes_other_values_as_text() {
+        let mut theme = Theme::default();
+        theme.templates.insert(
+            "t.html".into(),
+            TemplateSource {
+                path: "templates/t.html".into(),
+                text: "{{ html | safe }} {{ n | safe }} {{ html }}".into(),
+            },
+        );
+        let templates = Templates::new(&theme).expect("the template parses");
+        let mut ctx = Context::new();
+        ctx.insert("html", "<p>a & b</p>");
+        ctx.insert("n", &3);
+        assert_eq!(
+            templates.render("t.html", &ctx).expect("it renders"),
+            "<p>a & b</p> 3 &lt;p&gt;a &amp; b&lt;/p&gt;"
+        );
     }
 }
