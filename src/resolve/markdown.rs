@@ -3,7 +3,7 @@
 //! plain text of every paragraph kept so that key-point evidence and backlink sentences can be
 //! found in it.
 
-use rustc_hash::FxHashSet as HashSet;
+use rustc_hash::FxHashSet;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -94,7 +94,7 @@ pub fn resolve(
     let events: Vec<(Event, Range<usize>)> =
         Parser::new_ext(src, options()).into_offset_iter().collect();
     // Text linked explicitly anywhere counts as the first mention, even if the link comes later.
-    let explicit: HashSet<Ref> = events
+    let explicit: FxHashSet<Ref> = events
         .iter()
         .filter_map(|(e, _)| match e {
             Event::Start(Tag::Link { dest_url, .. }) => parse_ref(dest_url),
@@ -106,7 +106,7 @@ pub fn resolve(
         settings,
         explicit,
         out: Resolved::default(),
-        linked: HashSet::default(),
+        linked: FxHashSet::default(),
         block_stack: Vec::new(),
         link_stack: Vec::new(),
         code_depth: 0,
@@ -273,7 +273,7 @@ pub fn text_runs(src: &str) -> Vec<Run> {
 /// Heading ids: the heading's text as a slug, made unique within the document. Resolve and
 /// render both call this in document order, so they give the same ids.
 #[derive(Debug, Default)]
-pub struct HeadingIds(HashSet<String>);
+pub struct HeadingIds(FxHashSet<String>);
 
 impl HeadingIds {
     pub fn next(&mut self, text: &str) -> String {
@@ -300,9 +300,9 @@ impl HeadingIds {
 
 struct Walker<'s, 'l> {
     settings: &'s Settings<'l>,
-    explicit: HashSet<Ref>,
+    explicit: FxHashSet<Ref>,
     out: Resolved,
-    linked: HashSet<Ref>,
+    linked: FxHashSet<Ref>,
     /// Indexes into `out.blocks` of the anchored blocks we are inside.
     block_stack: Vec<usize>,
     link_stack: Vec<LinkKind>,
