@@ -590,14 +590,13 @@ impl Renderer<'_> {
                     .iter()
                     .map(|m| {
                         let a = &site.articles[m.article];
-                        let anchor = m
-                            .anchor
-                            .as_deref()
-                            .map(|id| format!("#{id}"))
-                            .unwrap_or_default();
+                        let url = match m.paragraph {
+                            Some(n) => format!("{root}articles/{}/#p-{n}", a.slug),
+                            None => format!("{root}articles/{}/", a.slug),
+                        };
                         context::MentionCtx {
                             title: &a.title,
-                            url: format!("{root}articles/{}/{anchor}", a.slug),
+                            url,
                             date_iso: a.date.iso(),
                             date_long: a.date.long(),
                             sentence: &m.sentence,

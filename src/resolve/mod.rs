@@ -539,7 +539,7 @@ fn first_of<'f>(
             firsts.push(FirstMention {
                 target: target.clone(),
                 sentence: Arc::from(""),
-                anchor: None,
+                paragraph: None,
                 notes: Vec::new(),
             });
             firsts.len() - 1
@@ -552,7 +552,7 @@ fn mention(article: usize, first: &FirstMention) -> Mention {
     Mention {
         article,
         sentence: Arc::clone(&first.sentence),
-        anchor: first.anchor.clone(),
+        paragraph: first.paragraph,
         notes: first.notes.clone(),
     }
 }
@@ -562,7 +562,7 @@ fn mention_about(article: usize) -> Mention {
     Mention {
         article,
         sentence: Arc::from(""),
-        anchor: None,
+        paragraph: None,
         notes: Vec::new(),
     }
 }
@@ -628,7 +628,7 @@ fn gather_backlinks(
                     lists[slot].push(Mention {
                         article: index,
                         sentence: first.sentence,
-                        anchor: first.anchor,
+                        paragraph: first.paragraph,
                         notes: first.notes,
                     });
                 }
@@ -812,7 +812,7 @@ fn check_duplicate_slugs(articles: &[Arc<RawArticle>], diags: &mut Diagnostics) 
 struct FirstMention {
     target: Ref,
     sentence: Arc<str>,
-    anchor: Option<Arc<str>>,
+    paragraph: Option<u32>,
     /// Annotation notes that mention it too.
     notes: Vec<NoteMention>,
 }
@@ -987,10 +987,11 @@ fn resolve_article(
         if firsts.iter().any(|f| f.target == m.target) {
             continue;
         }
-        let (sentence, anchor) = match m.block {
+        let (sentence, paragraph) = match m.block {
+            // Block b has the id `p-{b + 1}` (markdown::Walker::open_block).
             Some(b) => (
                 markdown::sentence_around(&body.blocks[b].text, m.offset),
-                Some(body.blocks[b].id.clone()),
+                u32::try_from(b + 1).ok(),
             ),
             None => (m.context.trim().to_string(), None),
         };
@@ -1001,7 +1002,7 @@ fn resolve_article(
         firsts.push(FirstMention {
             target: m.target.clone(),
             sentence: sentence.into(),
-            anchor: anchor.map(Arc::from),
+            paragraph,
             notes: Vec::new(),
         });
     }
