@@ -482,15 +482,22 @@ fn unknown_ref(dest: &str, known: &Known, location: Location) -> Diagnostic {
 /// Lowercase, straight quotes and dashes, single spaces: how evidence phrases are compared
 /// with the text, so that smart punctuation and line wrapping do not break a match.
 pub fn normalize(s: &str) -> String {
-    // Every block of every article goes through here. Most are ASCII with single spaces between
-    // words, where normalizing is lowercasing: done in bulk, not a byte at a time.
+    // Every block of every article goes through here. Most are ASCII with single white space
+    // characters between words (a space, or a line break where the paragraph was wrapped), where
+    // normalizing is lowercasing and making each a space: done in bulk, not a byte at a time.
     let bytes = s.as_bytes();
-    let single_spaced = bytes.first() != Some(&b' ')
-        && bytes.last() != Some(&b' ')
-        && !bytes.iter().any(|&b| matches!(b, b'\t'..=b'\r'))
-        && memchr::memmem::find(bytes, b"  ").is_none();
-    if single_spaced && bytes.is_ascii() {
-        return s.to_ascii_lowercase();
+    let ws = |b: &u8| is_ascii_white_space(*b);
+    let single_spaced = bytes.is_ascii()
+        && !bytes.first().is_some_and(ws)
+        && !bytes.last().is_some_and(ws)
+        && !bytes.windows(2).any(|w| ws(&w[0]) && ws(&w[1]));
+    if single_spaced {
+        let lower: Vec<u8> = bytes
+            .iter()
+            .map(|b| if ws(b) { b' ' } else { b.to_ascii_lowercase() })
+            .collect();
+        // ASCII in, ASCII out.
+        return String::from_utf8(lower).unwrap_or_default();
     }
     normalize_each(s)
 }
