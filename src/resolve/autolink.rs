@@ -20,7 +20,7 @@ use crate::site::Ref;
 #[derive(Debug)]
 pub struct Linker {
     /// Names by their first word, longest first: (the whole name, its pattern index).
-    by_first_word: Option<FxHashMap<String, Vec<(String, usize)>>>,
+    by_first_word: Option<FirstWords>,
     automaton: Option<AhoCorasick>,
     targets: Vec<Ref>,
     /// Every name, for the rare case where the longest name at a position is not a whole word
@@ -28,6 +28,46 @@ pub struct Linker {
     by_name: FxHashMap<String, usize>,
     /// Time spent in `find`, summed over threads (nanoseconds), for `--timings`.
     spent: std::sync::atomic::AtomicU64,
+}
+
+/// Names by their first word, and a bitmap of the words' signatures in front of it.
+#[derive(Debug)]
+struct FirstWords {
+    names: FxHashMap<String, Vec<(String, usize)>>,
+    /// Bit `signature(w)` is set for every first word `w`. Most words of running text start no
+    /// name: their signature's bit (8 KB of bits, in cache) says so without hashing the word.
+    signatures: Box<[u64]>,
+}
+
+impl FirstWords {
+    const BITS: usize = 1 << 16;
+
+    /// The first two bytes and the length of a word, mixed into 16 bits. Equal words have equal
+    /// signatures, so a clear bit rules a word out.
+    fn signature(word: &str) -> usize {
+        let b = word.as_bytes();
+        let first = usize::from(b.first().copied().unwrap_or(0));
+        let second = usize::from(b.get(1).copied().unwrap_or(0));
+        ((first << 8 | second) ^ (b.len().wrapping_mul(0x9e5)) << 3) % Self::BITS
+    }
+
+    fn new(names: FxHashMap<String, Vec<(String, usize)>>) -> FirstWords {
+        let mut signatures = vec![0u64; Self::BITS / 64].into_boxed_slice();
+        for word in names.keys() {
+            let s = Self::signature(word);
+            signatures[s / 64] |= 1 << (s % 64);
+        }
+        FirstWords { names, signatures }
+    }
+
+    /// The names whose first word is `word`, longest first.
+    fn get(&self, word: &str) -> Option<&Vec<(String, usize)>> {
+        let s = Self::signature(word);
+        if self.signatures[s / 64] & (1 << (s % 64)) == 0 {
+            return None;
+        }
+        self.names.get(word)
+    }
 }
 
 /// A name found in a text: byte range and what it refers to.
@@ -74,7 +114,7 @@ impl Linker {
                 // Longest first; for equal lengths the earlier pattern wins, as in the automaton.
                 names.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.1.cmp(&b.1)));
             }
-            map
+            FirstWords::new(map)
         });
         let automaton = if patterns.is_empty() || words_only {
             None
@@ -132,11 +172,7 @@ impl Linker {
 
     /// Word by word: at each word start, the longest name beginning with that word that the
     /// text spells out and that ends on a word boundary.
-    fn search_words<'a>(
-        &'a self,
-        index: &FxHashMap<String, Vec<(String, usize)>>,
-        text: &str,
-    ) -> Vec<Found<'a>> {
+    fn search_words<'a>(&'a self, index: &FirstWords, text: &str) -> Vec<Found<'a>> {
         let mut found = Vec::new();
         let mut i = 0;
         while i < text.len() {
