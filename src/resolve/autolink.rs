@@ -6,7 +6,8 @@
 //! over "Putin").
 //!
 //! Because a match must start where a word starts, names are looked up by their first word in
-//! a hash map: one lookup per word of text. (With 51,000 names, at 50,000 articles, this took
+//! a hash map: one lookup per word of text, and none for the words a bitmap of the first words'
+//! signatures rules out. (With 51,000 names, at 50,000 articles, this took
 //! 4.8 s of CPU where an aho-corasick automaton took 6.3 s; at 11,000 names they are even.) A
 //! registry with a name that does not start with a letter or digit is searched with the
 //! automaton instead.
