@@ -263,9 +263,21 @@ fn capitalise(s: &str) -> String {
 
 /// Whether the character at byte `i` of `text` is a word character, and its length; ASCII
 /// without decoding, since names are looked up word by word in every article's text.
+/// Which ASCII bytes are word characters: a table, since every byte of every article is
+/// looked up here.
+const ASCII_WORD: [bool; 128] = {
+    let mut table = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = (b as u8).is_ascii_alphanumeric() || b as u8 == b'_';
+        b += 1;
+    }
+    table
+};
+
 fn char_at(text: &str, i: usize) -> (bool, usize) {
     match text.as_bytes()[i] {
-        b if b.is_ascii() => (b.is_ascii_alphanumeric() || b == b'_', 1),
+        b if b.is_ascii() => (ASCII_WORD[usize::from(b)], 1),
         _ => text[i..]
             .chars()
             .next()
