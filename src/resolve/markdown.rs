@@ -379,7 +379,7 @@ impl Walker<'_, '_> {
     }
 
     fn text(&mut self, text: String) {
-        self.out.word_count += text.split_whitespace().count();
+        self.out.word_count += count_words(&text);
         let found = match self.settings.linker {
             Some(linker) if self.may_autolink() => linker.find(&text),
             _ => Vec::new(),
@@ -549,6 +549,24 @@ fn normalize_each(s: &str) -> String {
     }
     // Only whole characters were copied: always UTF-8.
     String::from_utf8(out).unwrap_or_default()
+}
+
+/// How many words `text` has, as `split_whitespace` counts them: byte by byte for ASCII text,
+/// without decoding characters (it ran over every text of every article).
+fn count_words(text: &str) -> usize {
+    if !text.is_ascii() {
+        return text.split_whitespace().count();
+    }
+    let mut words = 0;
+    let mut in_word = false;
+    for &b in text.as_bytes() {
+        let space = is_ascii_white_space(b);
+        if !space && !in_word {
+            words += 1;
+        }
+        in_word = !space;
+    }
+    words
 }
 
 /// The ASCII bytes `char::is_whitespace` accepts (`u8::is_ascii_whitespace` leaves out the
@@ -750,6 +768,12 @@ mod tests {
         #![proptest_config(proptest::prelude::ProptestConfig {
             cases: 2000, failure_persistence: None, ..Default::default()
         })]
+
+        /// Words are counted as `split_whitespace` counts them.
+        #[test]
+        fn words_counted_as_split_whitespace_does(text in "[a \t\n\x0b\x0c\r\u{a0}\u{2003}é.-]{0,40}") {
+            proptest::prop_assert_eq!(count_words(&text), text.split_whitespace().count());
+        }
 
         /// Jumping between punctuation finds the sentences trying every position finds.
         #[test]
