@@ -261,8 +261,6 @@ fn capitalise(s: &str) -> String {
     }
 }
 
-/// Whether the character at byte `i` of `text` is a word character, and its length; ASCII
-/// without decoding, since names are looked up word by word in every article's text.
 /// Which ASCII bytes are word characters: a table, since every byte of every article is
 /// looked up here.
 const ASCII_WORD: [bool; 128] = {
@@ -275,6 +273,8 @@ const ASCII_WORD: [bool; 128] = {
     table
 };
 
+/// Whether the character at byte `i` of `text` is a word character, and its length; ASCII
+/// without decoding, since names are looked up word by word in every article's text.
 fn char_at(text: &str, i: usize) -> (bool, usize) {
     match text.as_bytes()[i] {
         b if b.is_ascii() => (ASCII_WORD[usize::from(b)], 1),
