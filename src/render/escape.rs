@@ -19,27 +19,26 @@ pub fn escape_attr(s: &str) -> String {
 
 /// [`escape_attr`], appending to `out`.
 pub fn push_attr(out: &mut String, s: &str) {
-    let mut last = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let replacement = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        out.push_str(&s[last..i]);
-        out.push_str(replacement);
-        last = i + 1;
-    }
-    out.push_str(&s[last..]);
+    push_escaped(out, s, |b| match b {
+        b'&' => Some("&amp;"),
+        b'<' => Some("&lt;"),
+        b'>' => Some("&gt;"),
+        b'"' => Some("&quot;"),
+        b'\'' => Some("&#39;"),
+        _ => None,
+    });
 }
 
-/// Copies `s`, replacing the ASCII bytes `replace` names. Runs between them are copied whole:
-/// feeds escape every article's HTML, so this is on the hot path.
+/// Copies `s`, replacing the ASCII bytes `replace` names.
 fn escape(s: &str, replace: impl Fn(u8) -> Option<&'static str>) -> String {
     let mut out = String::with_capacity(s.len() + s.len() / 16);
+    push_escaped(&mut out, s, replace);
+    out
+}
+
+/// Appends `s` to `out`, replacing the ASCII bytes `replace` names. Runs between them are
+/// copied whole: feeds escape every article's HTML, so this is on the hot path.
+fn push_escaped(out: &mut String, s: &str, replace: impl Fn(u8) -> Option<&'static str>) {
     let mut last = 0;
     for (i, b) in s.bytes().enumerate() {
         if let Some(r) = replace(b) {
@@ -49,7 +48,6 @@ fn escape(s: &str, replace: impl Fn(u8) -> Option<&'static str>) -> String {
         }
     }
     out.push_str(&s[last..]);
-    out
 }
 
 /// JSON that is safe inside `<script type="application/ld+json">`: no `</script>` or `<!--`
