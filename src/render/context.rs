@@ -169,10 +169,12 @@ pub struct EntityCtx<'a> {
 
 #[derive(Serialize)]
 pub struct MentionCtx<'a> {
-    pub title: &'a str,
+    // Values made once per article (`fragments`): Tera clones a `Value` it meets while
+    // serializing instead of building a new one.
+    pub title: &'a tera::Value,
     pub url: String,
-    pub date_iso: String,
-    pub date_long: String,
+    pub date_iso: &'a tera::Value,
+    pub date_long: &'a tera::Value,
     pub sentence: &'a str,
     /// Annotation notes of the article that mention the entity or term.
     pub notes: Vec<NoteMentionCtx<'a>>,

@@ -585,24 +585,12 @@ impl Renderer<'_> {
                         wikidata_url: entity.wikidata.as_deref().map(seo::wikidata_url),
                     },
                 );
+                // The mention list's links are made for ROOT, which is where entity pages are.
+                debug_assert_eq!(root, fragments::ROOT);
                 let mentions: Vec<context::MentionCtx> = entity
                     .mentions
                     .iter()
-                    .map(|m| {
-                        let a = &site.articles[m.article];
-                        let url = match m.paragraph {
-                            Some(n) => format!("{root}articles/{}/#p-{n}", a.slug),
-                            None => format!("{root}articles/{}/", a.slug),
-                        };
-                        context::MentionCtx {
-                            title: &a.title,
-                            url,
-                            date_iso: a.date.iso(),
-                            date_long: a.date.long(),
-                            sentence: &m.sentence,
-                            notes: note_mentions(m, a, &root),
-                        }
-                    })
+                    .map(|m| self.pieces.mention(m))
                     .collect();
                 ctx.insert("mentions", &mentions);
                 let related: Vec<tera::Value> = entity
@@ -1109,21 +1097,6 @@ impl Renderer<'_> {
 }
 
 /// The notes of article `a` that a backlink `m` shows under the article's title.
-fn note_mentions<'s>(
-    m: &'s crate::site::Mention,
-    a: &Article,
-    root: &str,
-) -> Vec<context::NoteMentionCtx<'s>> {
-    m.notes
-        .iter()
-        .map(|n| context::NoteMentionCtx {
-            url: format!("{root}articles/{}/#{}", a.slug, n.id),
-            kind_label: n.kind.label(),
-            text: &n.text,
-        })
-        .collect()
-}
-
 fn kind_label(kind: EntityKind, plural: bool) -> &'static str {
     match (kind, plural) {
         (EntityKind::Person, false) => "Person",
