@@ -217,6 +217,7 @@ pub fn search_index(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, Rende
         templates: &templates,
         assets: &asset_paths,
         pieces: &pieces,
+        common: std::sync::OnceLock::new(),
     };
     let jobs: Vec<Job> = (0..site.articles.len())
         .map(Job::Article)
@@ -260,6 +261,7 @@ pub fn render_selected(
         templates: &templates,
         assets: &asset_paths,
         pieces: &pieces,
+        common: std::sync::OnceLock::new(),
     };
 
     let (files, pages, bytes) = (
@@ -506,6 +508,16 @@ struct Renderer<'a> {
     /// Theme file name → fingerprinted output path.
     assets: &'a std::collections::BTreeMap<String, String>,
     pieces: &'a fragments::Fragments<'a>,
+    /// The common context of pages two folders down (articles and entities), made once.
+    common: std::sync::OnceLock<Common>,
+}
+
+/// What every page's context holds that depends only on the way back to the root.
+struct Common {
+    site: tera::Value,
+    assets: tera::Value,
+    feed_url: tera::Value,
+    footer_pages: tera::Value,
 }
 
 /// The relative path from a page at `path` (`articles/x/`) to the site root.
@@ -839,20 +851,16 @@ impl Renderer<'_> {
         title: &str,
         description: Option<&str>,
     ) -> Context {
-        let site = self.site;
-        let config = &site.config;
+        let made;
+        let common = if root == ARTICLE_ROOT {
+            self.common.get_or_init(|| self.common(ARTICLE_ROOT))
+        } else {
+            made = self.common(root);
+            &made
+        };
+        let config = &self.site.config;
         let mut ctx = Context::new();
-        ctx.insert(
-            "site",
-            &context::SiteCtx {
-                title: &config.title,
-                description: &config.description,
-                language: &config.language,
-                base_url: config.base_url.as_str(),
-                publisher: &config.publisher,
-                search: config.search,
-            },
-        );
+        ctx.insert_value("site", common.site.clone());
         ctx.insert("root", root);
         ctx.insert(
             "page",
@@ -864,21 +872,23 @@ impl Renderer<'_> {
                 path,
             },
         );
+        ctx.insert_value("assets", common.assets.clone());
+        ctx.insert_value("feed_url", common.feed_url.clone());
+        ctx.insert_value("footer_pages", common.footer_pages.clone());
+        ctx.insert("json_ld", &Value::Null);
+        ctx.insert("preview_data", &Value::Null);
+        ctx
+    }
+
+    /// The context every page at `root` shares. Pages two folders down, nearly all of them,
+    /// clone it from `self.common` instead (cheap: Tera's strings and lists are shared).
+    fn common(&self, root: &str) -> Common {
+        let site = self.site;
+        let config = &site.config;
         let asset = |name: &str| match self.assets.get(name) {
             Some(path) => format!("{root}{path}"),
             None => format!("{root}static/{name}"),
         };
-        ctx.insert(
-            "assets",
-            &context::Assets {
-                style: asset("style.css"),
-                highlight: asset("highlight.css"),
-                script: asset("gloss.js"),
-                search: asset("search.js"),
-                icon: asset("favicon.svg"),
-            },
-        );
-        ctx.insert("feed_url", &config.base_url.join("atom.xml"));
         let footer: Vec<context::Link> = site
             .pages
             .iter()
@@ -887,10 +897,25 @@ impl Renderer<'_> {
                 url: format!("{root}{}/", p.slug),
             })
             .collect();
-        ctx.insert("footer_pages", &footer);
-        ctx.insert("json_ld", &Value::Null);
-        ctx.insert("preview_data", &Value::Null);
-        ctx
+        Common {
+            site: tera::Value::from_serializable(&context::SiteCtx {
+                title: &config.title,
+                description: &config.description,
+                language: &config.language,
+                base_url: config.base_url.as_str(),
+                publisher: &config.publisher,
+                search: config.search,
+            }),
+            assets: tera::Value::from_serializable(&context::Assets {
+                style: asset("style.css"),
+                highlight: asset("highlight.css"),
+                script: asset("gloss.js"),
+                search: asset("search.js"),
+                icon: asset("favicon.svg"),
+            }),
+            feed_url: tera::Value::from(config.base_url.join("atom.xml")),
+            footer_pages: tera::Value::from_serializable(&footer),
+        }
     }
 
     /// What the preview cards show for every entity and term the page links to, as JSON for
