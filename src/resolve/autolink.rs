@@ -267,13 +267,7 @@ impl Linker {
                 continue;
             }
             // `i` starts a word: the text before it was skipped up to a non-word character.
-            let mut end = i + len;
-            while end < text.len() {
-                match char_at(text, end) {
-                    (true, len) => end += len,
-                    (false, _) => break,
-                }
-            }
+            let end = word_end(text, i + len);
             let hit = index.get(&text[i..end]).iter().find(|name| {
                 text.as_bytes()[i..].starts_with(index.bytes(name))
                     && on_word_boundaries(text, i, i + name.len as usize)
@@ -365,6 +359,17 @@ fn char_at(text: &str, i: usize) -> (bool, usize) {
             .next()
             .map_or((false, 1), |c| (is_word_char(c), c.len_utf8())),
     }
+}
+
+/// Where the word that goes on at byte `i` of `text` ends.
+fn word_end(text: &str, mut i: usize) -> usize {
+    while i < text.len() {
+        match char_at(text, i) {
+            (true, len) => i += len,
+            (false, _) => break,
+        }
+    }
+    i
 }
 
 fn is_word_char(c: char) -> bool {
@@ -485,7 +490,7 @@ mod tests {
     /// longest that the text spells out on word boundaries wins (the earlier one of equal
     /// length); the search goes on after it, or after the word.
     fn find_by_trying_every_name(names: &[(String, Ref)], text: &str) -> Vec<(usize, usize, Ref)> {
-        // Every pattern (names, and terms capitalised) with the first index it has.
+        // Its `by_name`: every pattern (names, and terms capitalised) with its first index.
         let linker = Linker::new(names);
         let mut found = Vec::new();
         let mut i = 0;
@@ -495,10 +500,7 @@ mod tests {
                 i += len;
                 continue;
             }
-            let mut end = i + len;
-            while end < text.len() && char_at(text, end).0 {
-                end += char_at(text, end).1;
-            }
+            let end = word_end(text, i + len);
             let best = linker
                 .by_name
                 .iter()
