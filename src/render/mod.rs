@@ -1121,7 +1121,6 @@ impl Renderer<'_> {
     }
 }
 
-/// The notes of article `a` that a backlink `m` shows under the article's title.
 fn kind_label(kind: EntityKind, plural: bool) -> &'static str {
     match (kind, plural) {
         (EntityKind::Person, false) => "Person",

@@ -123,6 +123,7 @@ impl FirstWords {
                 count: u32::try_from(run.len()).ok()?,
             };
         }
+        // The last name's end, too, must fit 32 bits.
         u32::try_from(bytes.len()).ok()?;
         let mut signatures = vec![0u64; Self::BITS / 64].into_boxed_slice();
         for p in patterns {
