@@ -42,13 +42,15 @@ median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 small_wall="" small_cpu="" large_wall="" large_cpu=""
 for round in $(seq "$ROUNDS"); do
   for i in 1 2 3; do
-    read -r wall cpu <<< "$(build "$SMALL")"
+    result=$(build "$SMALL")
+    read -r wall cpu <<< "$result"
     # The first build after a large one is left out (see above).
     if [ "$round" -eq 1 ] || [ "$i" -gt 1 ]; then
       small_wall+="$wall " small_cpu+="$cpu "
     fi
   done
-  read -r wall cpu <<< "$(build "$LARGE")"
+  result=$(build "$LARGE")
+  read -r wall cpu <<< "$result"
   large_wall+="$wall " large_cpu+="$cpu "
 done
 
