@@ -8,6 +8,7 @@
 //! Each piece is made on first use, so `gloss serve`, which renders a few pages after an edit,
 //! makes only what those pages need.
 
+use std::fmt::Write;
 use std::sync::OnceLock;
 
 use serde_json::value::RawValue;
@@ -121,13 +122,12 @@ impl<'s> Fragments<'s> {
     /// Mention `m` as an entity page's list shows it, with links from `ROOT`.
     pub fn mention<'m>(&'m self, m: &'m Mention) -> context::MentionCtx<'m> {
         let a = self.article(m.article);
-        // Pushed, not `format!`ted: 400,000 of these at 10,000 articles, and formatting took
-        // several times what the pushes do.
+        // Built on a copy of the article's link, not `format!`ted whole: 400,000 of these at
+        // 10,000 articles.
         let mut url = String::with_capacity(a.url.len() + 14);
         url.push_str(&a.url);
         if let Some(n) = m.paragraph {
-            url.push_str("#p-");
-            push_number(&mut url, n);
+            let _ = write!(url, "#p-{n}");
         }
         context::MentionCtx {
             title: &a.title,
@@ -191,34 +191,4 @@ fn preview_entry(id: &str, preview: &context::Preview) -> String {
         serde_json::to_string(preview).expect("plain data always serializes")
     );
     escape::script_safe(&entry)
-}
-
-/// Appends `n` in decimal.
-fn push_number(out: &mut String, n: u32) {
-    let mut digits = [0u8; 10];
-    let mut i = digits.len();
-    let mut n = n;
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.extend(digits[i..].iter().map(|&d| char::from(d)));
-}
-
-#[cfg(test)]
-mod tests {
-    use super::push_number;
-
-    #[test]
-    fn numbers_are_pushed_in_decimal() {
-        for n in [0, 7, 10, 99, 100, 123_456, u32::MAX] {
-            let mut out = String::from("p-");
-            push_number(&mut out, n);
-            assert_eq!(out, format!("p-{n}"));
-        }
-    }
 }
