@@ -251,9 +251,13 @@ fn load_inner(
         None => (None, None, None),
     };
     let load_articles = || -> Vec<Found> {
+        // Small pieces: rayon otherwise splits the list in four, and the thread that also
+        // parsed the registries finds nothing left to take while the other reads its quarter
+        // alone (130 ms of one idle core at 10,000 articles).
         files
             .articles
             .par_iter()
+            .with_max_len(16)
             .map(|path| {
                 if trusted && let Some(hit) = previous.and_then(|p| p.get(path)) {
                     return Found::Kept(hit);
@@ -302,7 +306,8 @@ fn load_inner(
     };
     let (found, (entities, terms)) = rayon::join(load_articles, load_registries);
     let mut loaded = Loaded::default();
-    let mut read = Vec::new();
+    loaded.articles.reserve(found.len());
+    let mut read = Vec::with_capacity(found.len());
     for (path, found) in files.articles.iter().zip(found) {
         let entry = match &found {
             Found::Kept(entry) => entry,
