@@ -625,7 +625,7 @@ impl<'a> EvidenceIndex<'a> {
 /// The sentence of `text` around byte `offset`. Runs for the first mention of every name in
 /// every article: it jumps from one `.`, `!` or `?` to the next (memchr) rather than looking at
 /// every character.
-pub fn sentence_around(text: &str, offset: usize) -> String {
+pub fn sentence_around(text: &str, offset: usize) -> &str {
     let mut offset = offset.min(text.len());
     while !text.is_char_boundary(offset) {
         offset -= 1;
@@ -650,7 +650,7 @@ pub fn sentence_around(text: &str, offset: usize) -> String {
         .filter_map(|j| sentence_after(text, from + j))
         .find(|&i| i > offset)
         .unwrap_or(text.len());
-    text[start..end].trim().to_string()
+    text[start..end].trim()
 }
 
 /// Bytes that may stand between a sentence's last punctuation and the next sentence: white

@@ -938,7 +938,7 @@ fn resolve_article(
                     .as_ref()
                     .and_then(|id| body.blocks.iter().find(|b| b.id == *id))
                     .and_then(|b| b.text.find(&p.text).map(|at| (b, at)))
-                    .map(|(b, at)| markdown::sentence_around(&b.text, at)),
+                    .map(|(b, at)| markdown::sentence_around(&b.text, at).to_string()),
                 (None, _) => None,
             };
             Annotation {
@@ -993,7 +993,7 @@ fn resolve_article(
                 markdown::sentence_around(&body.blocks[b].text, m.offset),
                 u32::try_from(b + 1).ok(),
             ),
-            None => (m.context.trim().to_string(), None),
+            None => (m.context.trim(), None),
         };
         match &m.target {
             Ref::Entity(id) => mentions.push(id.clone()),
