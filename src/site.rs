@@ -226,6 +226,10 @@ pub struct Page {
 #[derive(Debug, Clone)]
 pub struct Entity {
     pub info: Arc<EntityInfo>,
+    /// Beside the id in the registry's entry rather than behind `info`: every reference in a
+    /// text looks its entity's kind up to write its link, and this saves that lookup a cache
+    /// miss (perf at 10,000 articles: writing those links 3.6% -> 2.7% of the samples).
+    pub kind: EntityKind,
     /// One per article that mentions it, in article order. Shared with `gloss serve`'s cache.
     pub mentions: Arc<Vec<Mention>>,
     /// Entities mentioned alongside it, most often first.
@@ -236,7 +240,6 @@ pub struct Entity {
 pub struct EntityInfo {
     pub id: String,
     pub name: String,
-    pub kind: EntityKind,
     pub aliases: Vec<String>,
     pub role: Option<String>,
     pub description: Option<Doc>,

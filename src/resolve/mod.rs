@@ -1149,7 +1149,6 @@ fn build_entity(
         info: Arc::new(EntityInfo {
             id: id.to_string(),
             name: raw.name.trim().to_string(),
-            kind: raw.kind,
             aliases: raw.aliases,
             role: raw.role,
             description,
@@ -1159,6 +1158,7 @@ fn build_entity(
                 .map(|w| w.trim().to_string())
                 .filter(|w| !w.is_empty()),
         }),
+        kind: raw.kind,
         mentions: Arc::default(),
         related: Arc::default(),
     }
