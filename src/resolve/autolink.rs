@@ -91,9 +91,12 @@ impl FirstWords {
         // Grouped by the hash of the first word, not the word: two words with one hash share
         // a run, which stays correct, since a name only matches where the text spells it out.
         let mut runs: FxHashMap<u64, Vec<usize>> = FxHashMap::default();
+        let mut signatures = vec![0u64; Self::BITS / 64].into_boxed_slice();
         for (i, p) in patterns.iter().enumerate() {
             let first = p.split(|c: char| !is_word_char(c)).next().unwrap_or(p);
             runs.entry(Self::hash(first)).or_default().push(i);
+            let s = Self::signature(first);
+            signatures[s / 64] |= 1 << (s % 64);
         }
         let mut runs: Vec<(u64, Vec<usize>)> = runs.into_iter().collect();
         runs.sort_unstable_by_key(|r| r.0);
@@ -125,12 +128,6 @@ impl FirstWords {
         }
         // The last name's end, too, must fit 32 bits.
         u32::try_from(bytes.len()).ok()?;
-        let mut signatures = vec![0u64; Self::BITS / 64].into_boxed_slice();
-        for p in patterns {
-            let first = p.split(|c: char| !is_word_char(c)).next().unwrap_or(p);
-            let s = Self::signature(first);
-            signatures[s / 64] |= 1 << (s % 64);
-        }
         Some(FirstWords {
             signatures,
             slots,
