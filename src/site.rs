@@ -143,10 +143,12 @@ impl Annotation {
     }
 }
 
+/// An entity or a term, by id. The id is shared, not copied: a build makes millions of these
+/// (every name found in every text, and each text's list of what it links to).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Ref {
-    Entity(String),
-    Term(String),
+    Entity(Arc<str>),
+    Term(Arc<str>),
 }
 
 #[derive(Debug)]

@@ -234,12 +234,10 @@ fn gloss_ref(dest: &str, site: &Site) -> Option<Ref> {
         let id = id.trim();
         site.entities
             .contains_key(id)
-            .then(|| Ref::Entity(id.to_string()))
+            .then(|| Ref::Entity(id.into()))
     } else if let Some(id) = dest.strip_prefix("term:") {
         let id = id.trim();
-        site.terms
-            .contains_key(id)
-            .then(|| Ref::Term(id.to_string()))
+        site.terms.contains_key(id).then(|| Ref::Term(id.into()))
     } else {
         None
     }
@@ -252,7 +250,10 @@ pub fn ref_open(target: &Ref, site: &Site, root: &str) -> String {
     let mut out = String::with_capacity(160);
     match target {
         Ref::Entity(id) => {
-            let kind = site.entities.get(id).map_or("other", |e| e.kind.as_str());
+            let kind = site
+                .entities
+                .get(&**id)
+                .map_or("other", |e| e.kind.as_str());
             out.push_str("<a class=\"entity entity-");
             out.push_str(kind);
             out.push_str("\" href=\"");
@@ -266,7 +267,7 @@ pub fn ref_open(target: &Ref, site: &Site, root: &str) -> String {
         Ref::Term(id) => {
             let title = site
                 .terms
-                .get(id)
+                .get(&**id)
                 .map_or("", |t| t.definition_text.as_str());
             out.push_str("<a class=\"term\" href=\"");
             out.push_str(root);

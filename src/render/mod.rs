@@ -942,12 +942,12 @@ impl Renderer<'_> {
             match r {
                 crate::site::Ref::Entity(id) => {
                     if let Some(e) = site.entity(id) {
-                        entities.insert(id.as_str(), fragments::entity_preview(e, root));
+                        entities.insert(&**id, fragments::entity_preview(e, root));
                     }
                 }
                 crate::site::Ref::Term(id) => {
-                    if let Some(t) = site.terms.get(id) {
-                        terms.insert(id.as_str(), fragments::term_preview(t, root));
+                    if let Some(t) = site.terms.get(&**id) {
+                        terms.insert(&**id, fragments::term_preview(t, root));
                     }
                 }
             }

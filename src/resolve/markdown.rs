@@ -441,10 +441,10 @@ fn is_gloss_link(dest: &str) -> bool {
 
 fn parse_ref(dest: &str) -> Option<Ref> {
     if let Some(id) = dest.strip_prefix("entity:") {
-        Some(Ref::Entity(id.trim().to_string()))
+        Some(Ref::Entity(id.trim().into()))
     } else {
         dest.strip_prefix("term:")
-            .map(|id| Ref::Term(id.trim().to_string()))
+            .map(|id| Ref::Term(id.trim().into()))
     }
 }
 

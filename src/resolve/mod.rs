@@ -36,8 +36,8 @@ pub struct Known {
 impl Known {
     pub fn contains(&self, r: &Ref) -> bool {
         match r {
-            Ref::Entity(id) => self.entities.contains(id),
-            Ref::Term(id) => self.terms.contains(id),
+            Ref::Entity(id) => self.entities.contains(&**id),
+            Ref::Term(id) => self.terms.contains(&**id),
         }
     }
 }
@@ -166,11 +166,11 @@ fn build_registries(loaded: &Loaded, autolink: crate::config::AutolinkMode) -> R
     let linker = build_linker(&entity_defs, &term_defs, &mut diags);
     let locations: BTreeMap<Ref, Location> = entity_defs
         .iter()
-        .map(|(id, (_, l))| (Ref::Entity(id.clone()), l.clone()))
+        .map(|(id, (_, l))| (Ref::Entity(id.as_str().into()), l.clone()))
         .chain(
             term_defs
                 .iter()
-                .map(|(id, (_, l))| (Ref::Term(id.clone()), l.clone())),
+                .map(|(id, (_, l))| (Ref::Term(id.as_str().into()), l.clone())),
         )
         .collect();
     let entities: Registry<Entity> = entity_defs
@@ -318,7 +318,7 @@ fn resolve_inner(
         }
         if let Some(set) = dirty_refs.as_mut() {
             set.extend(firsts.iter().map(|f| f.target.clone()));
-            set.extend(a.about.iter().map(|id| Ref::Entity(id.clone())));
+            set.extend(a.about.iter().map(|id| Ref::Entity(id.as_str().into())));
         }
     };
     let mut resolved: Vec<(Arc<Article>, Arc<Vec<FirstMention>>)> = resolved
@@ -398,8 +398,8 @@ fn resolve_inner(
                     if let Some(first) = firsts[i].iter().find(|f| f.target == *r) {
                         list.push(mention(i, first));
                     } else if let Ref::Entity(id) = r
-                        && articles[i].about.contains(id)
-                        && !articles[i].mentions.contains(id)
+                        && articles[i].about.iter().any(|a| **a == **id)
+                        && !articles[i].mentions.iter().any(|m| **m == **id)
                     {
                         list.push(mention_about(i));
                     }
@@ -408,10 +408,10 @@ fn resolve_inner(
                 Arc::new(list)
             };
             for (id, entity) in entities.iter_mut() {
-                entity.mentions = lists(&Ref::Entity(id.clone()));
+                entity.mentions = lists(&Ref::Entity(id.as_str().into()));
             }
             for (id, term) in terms.iter_mut() {
-                term.mentions = lists(&Ref::Term(id.clone()));
+                term.mentions = lists(&Ref::Term(id.as_str().into()));
             }
         }
         _ => gather_backlinks(&articles, firsts, &mut entities, &mut terms),
@@ -420,11 +420,11 @@ fn resolve_inner(
         cache.order = articles.clone();
         cache.backlinks = entities
             .iter()
-            .map(|(id, e)| (Ref::Entity(id.clone()), Arc::clone(&e.mentions)))
+            .map(|(id, e)| (Ref::Entity(id.as_str().into()), Arc::clone(&e.mentions)))
             .chain(
                 terms
                     .iter()
-                    .map(|(id, t)| (Ref::Term(id.clone()), Arc::clone(&t.mentions))),
+                    .map(|(id, t)| (Ref::Term(id.as_str().into()), Arc::clone(&t.mentions))),
             )
             .collect();
     }
@@ -533,8 +533,8 @@ fn first_of<'f>(
         Some(at) => at,
         None => {
             match target {
-                Ref::Entity(id) => mentions.push(id.clone()),
-                Ref::Term(id) => terms.push(id.clone()),
+                Ref::Entity(id) => mentions.push(id.to_string()),
+                Ref::Term(id) => terms.push(id.to_string()),
             }
             firsts.push(FirstMention {
                 target: target.clone(),
@@ -596,8 +596,8 @@ fn gather_backlinks(
             let named = firsts
                 .iter()
                 .map(|first| match &first.target {
-                    Ref::Entity(id) => entity_slot.get(id.as_str()).copied(),
-                    Ref::Term(id) => term_slot.get(id.as_str()).map(|&i| entity_count + i),
+                    Ref::Entity(id) => entity_slot.get(&**id).copied(),
+                    Ref::Term(id) => term_slot.get(&**id).map(|&i| entity_count + i),
                 })
                 .collect();
             let about = article
@@ -670,7 +670,7 @@ fn warn_unused(
         .filter(|e| e.mentions.is_empty())
         .map(|e| {
             (
-                Ref::Entity(e.id.clone()),
+                Ref::Entity(e.id.as_str().into()),
                 "gloss::unmentioned-entity",
                 format!("no article mentions entity `{}`", e.id),
                 &e.name,
@@ -678,7 +678,7 @@ fn warn_unused(
         });
     let unused_terms = terms.values().filter(|t| t.mentions.is_empty()).map(|t| {
         (
-            Ref::Term(t.id.clone()),
+            Ref::Term(t.id.as_str().into()),
             "gloss::unused-term",
             format!("no article uses the term `{}`", t.id),
             &t.term,
@@ -739,12 +739,12 @@ fn build_linker(
     let entity_names = entities.iter().flat_map(|(id, (e, loc))| {
         std::iter::once(&e.name)
             .chain(&e.aliases)
-            .map(move |n| (n, Ref::Entity(id.clone()), loc))
+            .map(move |n| (n, Ref::Entity(id.as_str().into()), loc))
     });
     let term_names = terms.iter().flat_map(|(id, (t, loc))| {
         std::iter::once(&t.term)
             .chain(&t.aliases)
-            .map(move |n| (n, Ref::Term(id.clone()), loc))
+            .map(move |n| (n, Ref::Term(id.as_str().into()), loc))
     });
     for (name, target, location) in entity_names.chain(term_names) {
         let name = name.trim();
@@ -996,8 +996,8 @@ fn resolve_article(
             None => (m.context.trim(), None),
         };
         match &m.target {
-            Ref::Entity(id) => mentions.push(id.clone()),
-            Ref::Term(id) => terms.push(id.clone()),
+            Ref::Entity(id) => mentions.push(id.to_string()),
+            Ref::Term(id) => terms.push(id.to_string()),
         }
         firsts.push(FirstMention {
             target: m.target.clone(),
