@@ -287,14 +287,50 @@ impl std::ops::Deref for Term {
 pub struct Mention {
     /// Index into `Site::articles`.
     pub article: usize,
-    /// The sentence of the first mention; empty when the article only lists the entity in its
-    /// front matter. Shared with `gloss serve`'s cache.
-    pub sentence: Arc<str>,
+    /// The sentence of the first mention; none when the article only lists the entity in its
+    /// front matter. Read it with [`Site::sentence`].
+    pub sentence: Sentence,
     /// The number N of the paragraph that holds it, whose id is `p-N`. A number, not the id:
     /// there are 400,000 of these at 10,000 articles.
     pub paragraph: Option<u32>,
     /// Annotation notes of the article that mention it.
     pub notes: Vec<NoteMention>,
+}
+
+/// Where a mention's sentence is.
+///
+/// Nearly always the sentence's bytes stand in the article's source as they are, and the
+/// backlink points there: at 10,000 articles a copy of each of 440,000 sentences was 55 MB, an
+/// eighth of a build's memory, and every new page of it had to be zeroed by the system first.
+/// A sentence the source spells differently (across a line break, with markup or entities in
+/// it) is copied.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Sentence {
+    #[default]
+    None,
+    /// Bytes `start..start + len` of the article's source file (`Article::body.file`).
+    InSource {
+        start: u32,
+        len: u32,
+    },
+    Own(Arc<str>),
+}
+
+impl Sentence {
+    /// `sentence`, which stands as it is at byte `in_source` of the article's source file when
+    /// that is known.
+    pub fn new(sentence: &str, in_source: Option<usize>) -> Sentence {
+        if sentence.is_empty() {
+            return Sentence::None;
+        }
+        let located = in_source.and_then(|start| {
+            Some(Sentence::InSource {
+                start: u32::try_from(start).ok()?,
+                len: u32::try_from(sentence.len()).ok()?,
+            })
+        });
+        located.unwrap_or_else(|| Sentence::Own(sentence.into()))
+    }
 }
 
 /// An annotation note that mentions an entity or a term.
@@ -324,5 +360,20 @@ pub struct Tag {
 impl Site {
     pub fn entity(&self, id: &str) -> Option<&Entity> {
         self.entities.get(id)
+    }
+
+    /// The sentence of mention `m` ("" when it has none).
+    pub fn sentence<'s>(&'s self, m: &'s Mention) -> &'s str {
+        match &m.sentence {
+            Sentence::None => "",
+            Sentence::InSource { start, len } => {
+                let (start, len) = (*start as usize, *len as usize);
+                self.articles
+                    .get(m.article)
+                    .and_then(|a| a.body.file.text.get(start..start + len))
+                    .unwrap_or("")
+            }
+            Sentence::Own(s) => s,
+        }
     }
 }

@@ -134,7 +134,7 @@ impl<'s> Fragments<'s> {
             url,
             date_iso: &a.date_iso,
             date_long: &a.date_long,
-            sentence: &m.sentence,
+            sentence: self.site.sentence(m),
             notes: m
                 .notes
                 .iter()

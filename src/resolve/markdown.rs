@@ -42,6 +42,8 @@ pub struct Settings<'a> {
 pub struct BlockText {
     pub id: String,
     pub text: String,
+    /// Where the block stands in the parsed source.
+    pub source: Range<usize>,
     /// True when no other anchored block sits inside it.
     pub leaf: bool,
 }
@@ -72,6 +74,40 @@ pub struct Resolved {
     /// anchors, which keeps its text block by block instead (an article body: the copy went
     /// unused, 10,000 times).
     pub plain: String,
+    /// Where each run of text inside an anchored block starts: in the innermost block's text
+    /// and in the source. In document order.
+    runs: Vec<RunStart>,
+}
+
+#[derive(Debug, Default)]
+struct RunStart {
+    block: usize,
+    in_block: usize,
+    in_source: usize,
+}
+
+impl Resolved {
+    /// Where `text`, a slice of block `block`'s text, stands byte for byte in the source, if it
+    /// does anywhere in the block. Most runs are the source's own bytes (a paragraph with
+    /// auto-linked names is one run), so the run's start gives the place, checked; failing
+    /// that, each place where its first byte occurs in the block's source.
+    pub fn source_of(&self, block: usize, text: &str, src: &str) -> Option<usize> {
+        let b = self.blocks.get(block)?;
+        let offset = (text.as_ptr() as usize).checked_sub(b.text.as_ptr() as usize)?;
+        let needle = text.as_bytes();
+        let first = *needle.first()?;
+        let stands_at = |at: usize| src.as_bytes().get(at..)?.starts_with(needle).then_some(at);
+        let guess = self
+            .runs
+            .iter()
+            .rev()
+            .find(|r| r.block == block && r.in_block <= offset)
+            .and_then(|r| stands_at(r.in_source + (offset - r.in_block)));
+        guess.or_else(|| {
+            let area = src.as_bytes().get(b.source.clone())?;
+            memchr::memchr_iter(first, area).find_map(|i| stands_at(b.source.start + i))
+        })
+    }
 }
 
 enum LinkKind {
@@ -128,6 +164,13 @@ pub fn resolve(
                 text.push_str(more);
                 i += 1;
             }
+            if let Some(&block) = w.block_stack.last() {
+                w.out.runs.push(RunStart {
+                    block,
+                    in_block: w.out.blocks[block].text.len(),
+                    in_source: range.start,
+                });
+            }
             w.text(text);
             w.run += 1;
             i += 1;
@@ -167,8 +210,9 @@ pub fn resolve(
             Event::End(TagEnd::Link) => {
                 w.link_stack.pop();
             }
-            Event::Start(Tag::Paragraph) if settings.anchors => w.open_block(),
-            Event::Start(Tag::Item) if settings.anchors => w.open_block(),
+            Event::Start(Tag::Paragraph | Tag::Item) if settings.anchors => {
+                w.open_block(range.clone());
+            }
             Event::End(TagEnd::Paragraph | TagEnd::Item) if settings.anchors => {
                 w.block_stack.pop();
             }
@@ -317,7 +361,7 @@ struct Walker<'s, 'l> {
 }
 
 impl Walker<'_, '_> {
-    fn open_block(&mut self) {
+    fn open_block(&mut self, source: Range<usize>) {
         if let Some(&parent) = self.block_stack.last() {
             self.out.blocks[parent].leaf = false;
         }
@@ -326,6 +370,7 @@ impl Walker<'_, '_> {
         self.out.blocks.push(BlockText {
             id,
             text: String::new(),
+            source,
             leaf: true,
         });
         self.block_stack.push(self.out.blocks.len() - 1);
@@ -822,16 +867,44 @@ mod tests {
     }
 
     #[test]
+    fn sentences_are_found_in_the_source_where_they_stand_as_they_are() {
+        let src = "First one. Second *one* here.\n\n- Item one. Item two\n  wraps.\n\nThe &amp; sign. Last.\n";
+        let file = SourceFile::new("a.md", src);
+        let settings = Settings {
+            linker: None,
+            mode: AutolinkMode::First,
+            anchors: true,
+            marks: &[],
+        };
+        let r = resolve(src, 0, &file, &Known::default(), &settings, &mut Vec::new());
+        let at = |block: usize, sentence: &str| {
+            let text = &r.blocks[block].text;
+            let start = text.find(sentence).expect("the sentence is in the block");
+            r.source_of(block, &text[start..start + sentence.len()], src)
+        };
+        assert_eq!(at(0, "First one."), Some(0));
+        assert_eq!(at(0, "here."), Some(src.find("here.").unwrap()));
+        // Emphasis, a wrapped line and an entity: the block's text is not the source's bytes.
+        assert_eq!(at(0, "Second one here."), None);
+        assert_eq!(at(1, "Item one."), Some(src.find("Item one.").unwrap()));
+        assert_eq!(at(1, "Item two wraps."), None);
+        assert_eq!(at(2, "The & sign."), None);
+        assert_eq!(at(2, "Last."), Some(src.find("Last.").unwrap()));
+    }
+
+    #[test]
     fn evidence_prefers_the_innermost_block() {
         let blocks = vec![
             BlockText {
                 id: "p-1".into(),
                 text: "outer item with a phrase inside".into(),
+                source: 0..0,
                 leaf: false,
             },
             BlockText {
                 id: "p-2".into(),
                 text: "a phrase inside".into(),
+                source: 0..0,
                 leaf: true,
             },
         ];

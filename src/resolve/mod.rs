@@ -21,7 +21,7 @@ use crate::content::{Loaded, RawArticle, RawEntity, RawTerm};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, SourceFile, did_you_mean};
 use crate::site::{
     Annotation, Article, Dated, Doc, Entity, EntityInfo, KeyPoint, Mention, NoteMention, Page, Ref,
-    Registry, Site, SiteEvent, Source, Tag, Term, TermInfo,
+    Registry, Sentence, Site, SiteEvent, Source, Tag, Term, TermInfo,
 };
 use autolink::Linker;
 use markdown::Settings;
@@ -538,7 +538,7 @@ fn first_of<'f>(
             }
             firsts.push(FirstMention {
                 target: target.clone(),
-                sentence: Arc::from(""),
+                sentence: Sentence::None,
                 paragraph: None,
                 notes: Vec::new(),
             });
@@ -551,7 +551,7 @@ fn first_of<'f>(
 fn mention(article: usize, first: &FirstMention) -> Mention {
     Mention {
         article,
-        sentence: Arc::clone(&first.sentence),
+        sentence: first.sentence.clone(),
         paragraph: first.paragraph,
         notes: first.notes.clone(),
     }
@@ -561,7 +561,7 @@ fn mention(article: usize, first: &FirstMention) -> Mention {
 fn mention_about(article: usize) -> Mention {
     Mention {
         article,
-        sentence: Arc::from(""),
+        sentence: Sentence::None,
         paragraph: None,
         notes: Vec::new(),
     }
@@ -811,7 +811,7 @@ fn check_duplicate_slugs(articles: &[Arc<RawArticle>], diags: &mut Diagnostics) 
 #[derive(Clone)]
 struct FirstMention {
     target: Ref,
-    sentence: Arc<str>,
+    sentence: Sentence,
     paragraph: Option<u32>,
     /// Annotation notes that mention it too.
     notes: Vec<NoteMention>,
@@ -989,11 +989,15 @@ fn resolve_article(
         }
         let (sentence, paragraph) = match m.block {
             // Block b has the id `p-{b + 1}` (markdown::Walker::open_block).
-            Some(b) => (
-                markdown::sentence_around(&body.blocks[b].text, m.offset),
-                u32::try_from(b + 1).ok(),
-            ),
-            None => (m.context.trim(), None),
+            Some(b) => {
+                let sentence = markdown::sentence_around(&body.blocks[b].text, m.offset);
+                let at = body.source_of(b, sentence, raw.body());
+                (
+                    Sentence::new(sentence, at.map(|at| raw.body_start + at)),
+                    u32::try_from(b + 1).ok(),
+                )
+            }
+            None => (Sentence::new(m.context.trim(), None), None),
         };
         match &m.target {
             Ref::Entity(id) => mentions.push(id.to_string()),
@@ -1001,7 +1005,7 @@ fn resolve_article(
         }
         firsts.push(FirstMention {
             target: m.target.clone(),
-            sentence: sentence.into(),
+            sentence,
             paragraph,
             notes: Vec::new(),
         });
