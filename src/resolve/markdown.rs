@@ -4,6 +4,7 @@
 //! found in it.
 
 use rustc_hash::FxHashSet;
+use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -159,9 +160,10 @@ pub fn resolve(
         if let Event::Text(first) = event {
             // Smart punctuation splits text into several events; names can span them. Render
             // merges them the same way, so runs are counted alike.
-            let mut text = first.to_string();
+            // Borrowed when the run is one event, as most are.
+            let mut text: Cow<str> = Cow::Borrowed(first);
             while let Some((Event::Text(more), _)) = events.get(i + 1) {
-                text.push_str(more);
+                text.to_mut().push_str(more);
                 i += 1;
             }
             if let Some(&block) = w.block_stack.last() {
@@ -171,7 +173,7 @@ pub fn resolve(
                     in_source: range.start,
                 });
             }
-            w.text(text);
+            w.text(&text);
             w.run += 1;
             i += 1;
             continue;
@@ -423,15 +425,15 @@ impl Walker<'_, '_> {
             && self.heading.is_none()
     }
 
-    fn text(&mut self, text: String) {
-        self.out.word_count += count_words(&text);
+    fn text(&mut self, text: &str) {
+        self.out.word_count += count_words(text);
         let found = match self.settings.linker {
-            Some(linker) if self.may_autolink() => linker.find(&text),
+            Some(linker) if self.may_autolink() => linker.find(text),
             _ => Vec::new(),
         };
         for f in found {
             let target = f.target.clone();
-            self.mention_in(&text, f.start, &target);
+            self.mention_in(text, f.start, &target);
             let straddles = self.settings.marks.iter().any(|m| {
                 m.span_in(self.run, text.len())
                     .is_some_and(|(s, e)| f.start < e && s < f.end && !(s <= f.start && f.end <= e))
@@ -457,7 +459,7 @@ impl Walker<'_, '_> {
                 self.linked.insert(target);
             }
         }
-        self.append_text(&text);
+        self.append_text(text);
     }
 
     /// Records a mention at byte `at` of `text`, a run of text the block texts receive only
