@@ -184,7 +184,7 @@ pub struct Article {
     pub word_count: usize,
     pub links: Vec<Link>,
     /// Ids of elements in the body, for checking `#fragment` links.
-    pub anchors: BTreeSet<String>,
+    pub anchors: Anchors,
 }
 
 /// A link or image written in a text, kept for the link check.
@@ -220,7 +220,7 @@ pub struct Page {
     pub description: Option<String>,
     pub body: Doc,
     pub links: Vec<Link>,
-    pub anchors: BTreeSet<String>,
+    pub anchors: Anchors,
 }
 
 /// An entity: what its definition says, shared between builds, and what the articles say of it.
@@ -295,6 +295,26 @@ pub struct Mention {
     pub paragraph: Option<u32>,
     /// Annotation notes of the article that mention it.
     pub notes: Vec<NoteMention>,
+}
+
+/// The ids a text gives its elements, for checking `#fragment` links: `p-1` to `p-{blocks}`
+/// (its paragraphs and list items, counted rather than listed: two dozen strings an article),
+/// and the others by name (headings, footnotes).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Anchors {
+    pub blocks: usize,
+    pub named: BTreeSet<String>,
+}
+
+impl Anchors {
+    pub fn contains(&self, id: &str) -> bool {
+        let block = id
+            .strip_prefix("p-")
+            .filter(|n| !n.starts_with('0'))
+            .and_then(|n| n.parse::<usize>().ok())
+            .is_some_and(|n| (1..=self.blocks).contains(&n));
+        block || self.named.contains(id)
+    }
 }
 
 /// Where a mention's sentence is.
@@ -374,6 +394,25 @@ impl Site {
                     .unwrap_or("")
             }
             Sentence::Own(s) => s,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn block_anchors_are_counted_and_the_others_named() {
+        let anchors = Anchors {
+            blocks: 12,
+            named: ["background".to_string(), "p-40".to_string()].into(),
+        };
+        for id in ["p-1", "p-9", "p-12", "background", "p-40"] {
+            assert!(anchors.contains(id), "{id}");
+        }
+        for id in ["p-0", "p-13", "p-01", "p-", "p-1x", "p--1", "P-1", "other"] {
+            assert!(!anchors.contains(id), "{id}");
         }
     }
 }

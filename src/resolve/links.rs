@@ -12,7 +12,7 @@ use crate::site::{Article, Link, Page, Site, Term};
 /// What is at a site path, for fragment checks.
 enum Anchors<'a> {
     /// The ids are known: a `#fragment` must be one of them.
-    Known(&'a BTreeSet<String>),
+    Known(&'a crate::site::Anchors),
     /// The glossary: one entry per term, with the term's id.
     Terms(&'a crate::site::Registry<Term>),
     /// A generated page whose ids are the theme's business: any fragment is accepted.
@@ -38,8 +38,8 @@ pub struct Targets<'a> {
     site: &'a Site,
     /// Other paths the output holds (`static/style.css`, `atom.xml`).
     files: &'a BTreeSet<String>,
-    articles: FxHashMap<&'a str, &'a BTreeSet<String>>,
-    pages: FxHashMap<&'a str, &'a BTreeSet<String>>,
+    articles: FxHashMap<&'a str, &'a crate::site::Anchors>,
+    pages: FxHashMap<&'a str, &'a crate::site::Anchors>,
 }
 
 impl<'a> Targets<'a> {

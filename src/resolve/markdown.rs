@@ -70,7 +70,7 @@ pub struct Resolved {
     /// Every ordinary link and image, for the link check.
     pub links: Vec<Link>,
     /// Every id the text gives an element: headings, anchored blocks, footnotes.
-    pub anchors: std::collections::BTreeSet<String>,
+    pub anchors: crate::site::Anchors,
     /// The whole text without markup, blocks separated by spaces; empty for a text with
     /// anchors, which keeps its text block by block instead (an article body: the copy went
     /// unused, 10,000 times).
@@ -207,7 +207,7 @@ pub fn resolve(
                 }
             }
             Event::Start(Tag::FootnoteDefinition(label)) => {
-                w.out.anchors.insert(label.to_string());
+                w.out.anchors.named.insert(label.to_string());
             }
             Event::End(TagEnd::Link) => {
                 w.link_stack.pop();
@@ -368,7 +368,7 @@ impl Walker<'_, '_> {
             self.out.blocks[parent].leaf = false;
         }
         let id = format!("p-{}", self.out.blocks.len() + 1);
-        self.out.anchors.insert(id.clone());
+        self.out.anchors.blocks += 1;
         self.out.blocks.push(BlockText {
             id,
             text: String::new(),
@@ -398,7 +398,7 @@ impl Walker<'_, '_> {
             Some(id) => id,
             None => self.heading_ids.next(&text),
         };
-        self.out.anchors.insert(id);
+        self.out.anchors.named.insert(id);
         if !self.settings.anchors {
             self.out.plain.push(' ');
         }

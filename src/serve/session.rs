@@ -235,7 +235,7 @@ fn check_links(
 ) -> LinkProblems {
     let files = link_files(site, theme);
     let targets = resolve::links::Targets::new(site, &files);
-    let pages = |s: &Site| -> Vec<(String, BTreeSet<String>)> {
+    let pages = |s: &Site| -> Vec<(String, crate::site::Anchors)> {
         s.pages
             .iter()
             .map(|p| (p.slug.clone(), p.anchors.clone()))
