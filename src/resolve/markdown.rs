@@ -80,7 +80,7 @@ pub struct Resolved {
     runs: Vec<RunStart>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct RunStart {
     block: usize,
     in_block: usize,
