@@ -151,6 +151,16 @@ pub enum Ref {
     Term(Arc<str>),
 }
 
+impl Ref {
+    pub fn entity(id: &str) -> Ref {
+        Ref::Entity(id.into())
+    }
+
+    pub fn term(id: &str) -> Ref {
+        Ref::Term(id.into())
+    }
+}
+
 #[derive(Debug)]
 pub struct Article {
     pub slug: String,

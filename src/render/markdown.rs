@@ -232,12 +232,10 @@ fn mark_close(mark: &Mark) -> String {
 fn gloss_ref(dest: &str, site: &Site) -> Option<Ref> {
     if let Some(id) = dest.strip_prefix("entity:") {
         let id = id.trim();
-        site.entities
-            .contains_key(id)
-            .then(|| Ref::Entity(id.into()))
+        site.entities.contains_key(id).then(|| Ref::entity(id))
     } else if let Some(id) = dest.strip_prefix("term:") {
         let id = id.trim();
-        site.terms.contains_key(id).then(|| Ref::Term(id.into()))
+        site.terms.contains_key(id).then(|| Ref::term(id))
     } else {
         None
     }

@@ -385,8 +385,8 @@ mod tests {
     use super::*;
 
     fn linker() -> Linker {
-        let e = |id: &str| Ref::Entity(id.into());
-        let t = |id: &str| Ref::Term(id.into());
+        let e = |id: &str| Ref::entity(id);
+        let t = |id: &str| Ref::term(id);
         Linker::new(&[
             ("Vladimir Putin".into(), e("putin")),
             ("Putin".into(), e("putin")),
@@ -454,7 +454,7 @@ mod tests {
 
     #[test]
     fn a_shorter_name_wins_when_the_longer_is_not_a_word() {
-        let e = |id: &str| Ref::Entity(id.into());
+        let e = |id: &str| Ref::entity(id);
         let linker = Linker::new(&[
             ("New York".into(), e("ny")),
             ("New York Times".into(), e("nyt")),
@@ -469,7 +469,7 @@ mod tests {
 
     #[test]
     fn names_starting_with_punctuation_use_the_automaton() {
-        let e = |id: &str| Ref::Entity(id.into());
+        let e = |id: &str| Ref::entity(id);
         let linker = Linker::new(&[("#MeToo".into(), e("metoo")), ("Putin".into(), e("putin"))]);
         let found: Vec<_> = linker
             .find("Putin and #MeToo.")
@@ -529,7 +529,7 @@ mod tests {
                 .into_iter()
                 .map(|(name, id, term)| {
                     let id = format!("x{id}");
-                    (name, if term { Ref::Term(id.into()) } else { Ref::Entity(id.into()) })
+                    (name, if term { Ref::term(&id) } else { Ref::entity(&id) })
                 })
                 .collect();
             let linker = Linker::new(&names);

@@ -488,10 +488,9 @@ fn is_gloss_link(dest: &str) -> bool {
 
 fn parse_ref(dest: &str) -> Option<Ref> {
     if let Some(id) = dest.strip_prefix("entity:") {
-        Some(Ref::Entity(id.trim().into()))
+        Some(Ref::entity(id.trim()))
     } else {
-        dest.strip_prefix("term:")
-            .map(|id| Ref::Term(id.trim().into()))
+        dest.strip_prefix("term:").map(|id| Ref::term(id.trim()))
     }
 }
 

@@ -166,11 +166,11 @@ fn build_registries(loaded: &Loaded, autolink: crate::config::AutolinkMode) -> R
     let linker = build_linker(&entity_defs, &term_defs, &mut diags);
     let locations: BTreeMap<Ref, Location> = entity_defs
         .iter()
-        .map(|(id, (_, l))| (Ref::Entity(id.as_str().into()), l.clone()))
+        .map(|(id, (_, l))| (Ref::entity(id), l.clone()))
         .chain(
             term_defs
                 .iter()
-                .map(|(id, (_, l))| (Ref::Term(id.as_str().into()), l.clone())),
+                .map(|(id, (_, l))| (Ref::term(id), l.clone())),
         )
         .collect();
     let entities: Registry<Entity> = entity_defs
@@ -318,7 +318,7 @@ fn resolve_inner(
         }
         if let Some(set) = dirty_refs.as_mut() {
             set.extend(firsts.iter().map(|f| f.target.clone()));
-            set.extend(a.about.iter().map(|id| Ref::Entity(id.as_str().into())));
+            set.extend(a.about.iter().map(|id| Ref::entity(id)));
         }
     };
     let mut resolved: Vec<(Arc<Article>, Arc<Vec<FirstMention>>)> = resolved
@@ -408,10 +408,10 @@ fn resolve_inner(
                 Arc::new(list)
             };
             for (id, entity) in entities.iter_mut() {
-                entity.mentions = lists(&Ref::Entity(id.as_str().into()));
+                entity.mentions = lists(&Ref::entity(id));
             }
             for (id, term) in terms.iter_mut() {
-                term.mentions = lists(&Ref::Term(id.as_str().into()));
+                term.mentions = lists(&Ref::term(id));
             }
         }
         _ => gather_backlinks(&articles, firsts, &mut entities, &mut terms),
@@ -420,11 +420,11 @@ fn resolve_inner(
         cache.order = articles.clone();
         cache.backlinks = entities
             .iter()
-            .map(|(id, e)| (Ref::Entity(id.as_str().into()), Arc::clone(&e.mentions)))
+            .map(|(id, e)| (Ref::entity(id), Arc::clone(&e.mentions)))
             .chain(
                 terms
                     .iter()
-                    .map(|(id, t)| (Ref::Term(id.as_str().into()), Arc::clone(&t.mentions))),
+                    .map(|(id, t)| (Ref::term(id), Arc::clone(&t.mentions))),
             )
             .collect();
     }
@@ -670,7 +670,7 @@ fn warn_unused(
         .filter(|e| e.mentions.is_empty())
         .map(|e| {
             (
-                Ref::Entity(e.id.as_str().into()),
+                Ref::entity(&e.id),
                 "gloss::unmentioned-entity",
                 format!("no article mentions entity `{}`", e.id),
                 &e.name,
@@ -678,7 +678,7 @@ fn warn_unused(
         });
     let unused_terms = terms.values().filter(|t| t.mentions.is_empty()).map(|t| {
         (
-            Ref::Term(t.id.as_str().into()),
+            Ref::term(&t.id),
             "gloss::unused-term",
             format!("no article uses the term `{}`", t.id),
             &t.term,
@@ -739,12 +739,12 @@ fn build_linker(
     let entity_names = entities.iter().flat_map(|(id, (e, loc))| {
         std::iter::once(&e.name)
             .chain(&e.aliases)
-            .map(move |n| (n, Ref::Entity(id.as_str().into()), loc))
+            .map(move |n| (n, Ref::entity(id), loc))
     });
     let term_names = terms.iter().flat_map(|(id, (t, loc))| {
         std::iter::once(&t.term)
             .chain(&t.aliases)
-            .map(move |n| (n, Ref::Term(id.as_str().into()), loc))
+            .map(move |n| (n, Ref::term(id), loc))
     });
     for (name, target, location) in entity_names.chain(term_names) {
         let name = name.trim();
