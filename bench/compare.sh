@@ -5,7 +5,11 @@
 #   bench/compare.sh [N ...]          default: 1000 10000
 #   RUNS=5 bench/compare.sh 10000     more runs per tool (default 3)
 #   WORK=/some/dir bench/compare.sh   where corpora and output go (default: tmpfs)
+#   PEERS=bare bench/compare.sh       the peers render articles and section list only
 #
+# By default the peers make what gloss makes from the front matter they share (see
+# src/bin/gloss-corpus.rs): tag pages, site and tag feeds of 50 entries, sitemap, robots.txt,
+# 404. Until 2026-11-30 they made the bare set only; PEERS=bare gives those figures.
 # Hugo is Debian's package (installed if missing). Zola is used when `zola` is on PATH, or
 # unpacked from ../shared/bin/ when that is beside the repository. Output goes to tmpfs by
 # default: writing to disk costs every tool 2-4x more, so compare like with like.
@@ -13,6 +17,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 RUNS=${RUNS:-3}
+PEERS=${PEERS:-site}
+case $PEERS in
+  site) zola_config=config.toml hugo_config=hugo.toml ;;
+  bare) zola_config=config.bare.toml hugo_config=hugo.bare.toml ;;
+  *) echo "PEERS is site or bare, not $PEERS" >&2; exit 2 ;;
+esac
 WORK=${WORK:-/dev/shm/gloss-bench}
 SIZES=("$@")
 [ ${#SIZES[@]} -gt 0 ] || SIZES=(1000 10000)
@@ -28,19 +38,23 @@ if [ -z "$ZOLA" ] && ls ../shared/bin/zola-*-x86_64-linux.xz >/dev/null 2>&1; th
   [ -x "$ZOLA" ] || { xz -dc ../shared/bin/zola-*-x86_64-linux.xz > "$ZOLA"; chmod +x "$ZOLA"; }
 fi
 
-# run TOOL CORPUS OUT -> "seconds kilobytes"; fails if the tool fails or writes no article.
+# run TOOL CORPUS OUT -> "seconds kilobytes"; fails if the tool fails or leaves out a file
+# it is meant to make: an article, and unless PEERS=bare a tag's page and feed.
 run() {
-  local tool=$1 c=$2 out=$3 page
+  local tool=$1 c=$2 out=$3 files
   rm -rf "$out"
   case $tool in
-    gloss) page=articles/explainer-000000/index.html
+    gloss) files="articles/explainer-000000/index.html tags/war/index.html tags/war/atom.xml"
            /usr/bin/time -f "%e %M" -o "$WORK/time" "$GLOSS" build --root "$c/gloss" -o "$out" >"$WORK/log" 2>&1 ;;
-    hugo)  page=posts/explainer-000000/index.html
-           /usr/bin/time -f "%e %M" -o "$WORK/time" hugo --quiet --source "$c/hugo" --destination "$out" >"$WORK/log" 2>&1 ;;
-    zola)  page=articles/explainer-000000/index.html
-           /usr/bin/time -f "%e %M" -o "$WORK/time" "$ZOLA" --root "$c/zola" build --output-dir "$out" --force >"$WORK/log" 2>&1 ;;
+    hugo)  files="posts/explainer-000000/index.html tags/war/index.html tags/war/index.xml"
+           /usr/bin/time -f "%e %M" -o "$WORK/time" hugo --quiet --source "$c/hugo" --config "$hugo_config" --destination "$out" >"$WORK/log" 2>&1 ;;
+    zola)  files="articles/explainer-000000/index.html tags/war/index.html tags/war/atom.xml"
+           /usr/bin/time -f "%e %M" -o "$WORK/time" "$ZOLA" --root "$c/zola" --config "$zola_config" build --output-dir "$out" --force >"$WORK/log" 2>&1 ;;
   esac || { echo "$tool failed:" >&2; cat "$WORK/log" >&2; return 1; }
-  [ -f "$out/$page" ] || { echo "$tool wrote no $page" >&2; return 1; }
+  [ "$PEERS" = site ] || files=${files%% *}
+  for f in $files; do
+    [ -f "$out/$f" ] || { echo "$tool wrote no $f" >&2; return 1; }
+  done
   tail -1 "$WORK/time"
 }
 
@@ -53,7 +67,13 @@ echo "| articles | tool | median wall (s) | peak RSS (MB) | gloss / tool |"
 echo "|---:|---|---:|---:|---:|"
 for n in "${SIZES[@]}"; do
   c="$WORK/corpus-$n"
-  [ -d "$c/gloss" ] || "$ROOT/target/release/gloss-corpus" "$n" "$c" 2>/dev/null
+  # A corpus written by an older generator is written anew.
+  stamp=$(sha256sum src/bin/gloss-corpus.rs | cut -c1-16)
+  if [ "$(cat "$c/generator" 2>/dev/null)" != "$stamp" ]; then
+    rm -rf "$c"
+    "$ROOT/target/release/gloss-corpus" "$n" "$c" 2>/dev/null
+    echo "$stamp" > "$c/generator"
+  fi
   declare -A times=() rss=()
   for _ in $(seq "$RUNS"); do
     for tool in "${tools[@]}"; do
@@ -73,4 +93,4 @@ for n in "${SIZES[@]}"; do
   unset times rss
 done
 echo
-echo "$(nproc) cores, $(free -g | awk '/Mem:/ { print $2 }') GB, $(date -u +%Y-%m-%d); output on $(df --output=fstype "$WORK" | tail -1); $RUNS runs each, alternating."
+echo "$(nproc) cores, $(free -g | awk '/Mem:/ { print $2 }') GB, $(date -u +%Y-%m-%d); output on $(df --output=fstype "$WORK" | tail -1); $RUNS runs each, alternating; peers: $PEERS."

@@ -67,6 +67,7 @@ check "xmllint flags a broken sitemap" expect_fail xmllint --noout tests/fixture
 
 # Performance is measured by bench/compare.sh, never by a timed test: here it only has to run.
 check "benchmark script runs on a tiny corpus" env RUNS=1 WORK="$PWD/target/bench-tiny" bench/compare.sh 30
+check "benchmark script runs with bare peers" env PEERS=bare RUNS=1 WORK="$PWD/target/bench-tiny" bench/compare.sh 30
 check "scaling script runs on tiny corpora" env ROUNDS=1 WORK="$PWD/target/bench-tiny" bench/scaling.sh 20 40
 
 echo "$pass passed, $fail failed"

@@ -9,6 +9,11 @@
 //! plus a glossary of 500 terms. OUT_DIR/hugo and OUT_DIR/zola hold the same Markdown bodies as
 //! Hugo and Zola sites (front matter translated, annotations dropped, minimal templates), so the
 //! peers render the same text. The same N always gives the same bytes.
+//!
+//! The peers' configurations make what gloss makes from the front matter they share: a page per
+//! tag, an Atom or RSS feed for the site and for each tag (50 entries, as gloss's), a sitemap,
+//! robots.txt and a 404 page. `config.bare.toml` / `hugo.bare.toml` beside them render the
+//! articles and the section list only (`PEERS=bare bench/compare.sh`).
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -304,6 +309,9 @@ fn article(rng: &mut Rng, i: usize, n: usize, ents: &[Entity], terms: &[Term]) -
     }
 }
 
+/// Every article's dek (gloss) and description (the peers).
+const DEK: &str = "A synthetic explainer for benchmarks.";
+
 fn write(path: &Path, text: &str) {
     std::fs::create_dir_all(path.parent().expect("a file path")).expect("create folder");
     std::fs::write(path, text).expect("write file");
@@ -353,9 +361,21 @@ fn main() {
     }
     write(&g.join("content/glossary.yaml"), &gl);
 
+    let zola_config = |extra: &str| {
+        format!(
+            "base_url = \"https://example.org\"\ntitle = \"Archive\"\ncompile_sass = false\nbuild_search_index = false\n{extra}\n[markdown]\nsmart_punctuation = true\n"
+        )
+    };
     write(
         &out.join("zola/config.toml"),
-        "base_url = \"https://example.org\"\ntitle = \"Archive\"\ncompile_sass = false\nbuild_search_index = false\n\n[markdown]\nsmart_punctuation = true\n",
+        &zola_config(
+            "generate_feeds = true\nfeed_limit = 50\ntaxonomies = [{ name = \"tags\", feed = true }]\n",
+        ),
+    );
+    // Tags in the front matter need the taxonomy declared; it is not rendered.
+    write(
+        &out.join("zola/config.bare.toml"),
+        &zola_config("taxonomies = [{ name = \"tags\", render = false }]\n"),
     );
     write(
         &out.join("zola/content/articles/_index.md"),
@@ -370,13 +390,36 @@ fn main() {
         "<!DOCTYPE html><html><body><h1>{{ section.title }}</h1><ul>{% for p in section.pages %}<li><a href=\"{{ p.permalink }}\">{{ p.title }}</a></li>{% endfor %}</ul></body></html>\n",
     );
     write(
+        &out.join("zola/templates/taxonomy_list.html"),
+        "<!DOCTYPE html><html><body><h1>{{ taxonomy.name }}</h1><ul>{% for t in terms %}<li><a href=\"{{ t.permalink }}\">{{ t.name }}</a></li>{% endfor %}</ul></body></html>\n",
+    );
+    write(
+        &out.join("zola/templates/taxonomy_single.html"),
+        "<!DOCTYPE html><html><body><h1>{{ term.name }}</h1><ul>{% for p in term.pages %}<li><a href=\"{{ p.permalink }}\">{{ p.title }}</a></li>{% endfor %}</ul></body></html>\n",
+    );
+    write(
         &out.join("zola/templates/page.html"),
         "<!DOCTYPE html><html><head><title>{{ page.title }}</title></head><body><h1>{{ page.title }}</h1>{{ page.content | safe }}</body></html>\n",
     );
 
+    let hugo_config = |extra: &str| {
+        format!(
+            "baseURL = \"https://example.org/\"\ntitle = \"Archive\"\n{extra}[markup.goldmark.renderer]\nunsafe = true\n[markup.highlight]\nnoClasses = false\n"
+        )
+    };
     write(
         &out.join("hugo/hugo.toml"),
-        "baseURL = \"https://example.org/\"\ntitle = \"Archive\"\ndisableKinds = [\"taxonomy\", \"term\", \"RSS\", \"sitemap\", \"robotsTXT\", \"404\"]\n[markup.goldmark.renderer]\nunsafe = true\n[markup.highlight]\nnoClasses = false\n",
+        &hugo_config("rssLimit = 50\nenableRobotsTXT = true\n[taxonomies]\ntag = \"tags\"\n"),
+    );
+    write(
+        &out.join("hugo/hugo.bare.toml"),
+        &hugo_config(
+            "disableKinds = [\"taxonomy\", \"term\", \"RSS\", \"sitemap\", \"robotsTXT\", \"404\"]\n",
+        ),
+    );
+    write(
+        &out.join("hugo/layouts/404.html"),
+        "{{ define \"main\" }}<h1>Not found</h1>{{ end }}\n",
     );
     write(
         &out.join("hugo/layouts/_default/baseof.html"),
@@ -399,12 +442,12 @@ fn main() {
     for i in 0..n {
         let a = article(&mut rng, i, n, &ents, &glossary);
         total_bytes += a.body.len();
+        let tag = ["politics", "economy", "war", "climate"][i % 4];
         let mut front = format!(
-            "title: {}\ndate: {}\ndek: {}\nsection: World\ntags: [archive, {}]\nkey_points:\n",
+            "title: {}\ndate: {}\ndek: {}\nsection: World\ntags: [archive, {tag}]\nkey_points:\n",
             yaml_str(&a.title),
             a.date,
-            yaml_str("A synthetic explainer for benchmarks."),
-            ["politics", "economy", "war", "climate"][i % 4]
+            yaml_str(DEK),
         );
         for (k, ev) in a.evidence.iter().enumerate() {
             let _ = writeln!(
@@ -442,9 +485,10 @@ fn main() {
         write(
             &out.join(format!("zola/content/articles/{}.md", a.slug)),
             &format!(
-                "+++\ntitle = {}\ndate = {}\n+++\n{}",
+                "+++\ntitle = {}\ndate = {}\ndescription = {}\n[taxonomies]\ntags = [\"archive\", \"{tag}\"]\n+++\n{}",
                 yaml_str(&a.title),
                 a.date,
+                yaml_str(DEK),
                 zola_body
             ),
         );
@@ -452,9 +496,10 @@ fn main() {
         write(
             &out.join(format!("hugo/content/posts/{}.md", a.slug)),
             &format!(
-                "---\ntitle: {}\ndate: {}\n---\n{}",
+                "---\ntitle: {}\ndate: {}\ndescription: {}\ntags: [archive, {tag}]\n---\n{}",
                 yaml_str(&a.title),
                 a.date,
+                yaml_str(DEK),
                 hugo_body
             ),
         );
