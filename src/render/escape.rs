@@ -80,14 +80,21 @@ pub fn script_safe(json: &str) -> String {
 
 /// Escapes text for XML content and attributes.
 pub fn escape_xml(s: &str) -> String {
-    escape(s, |b| match b {
+    let mut out = String::with_capacity(s.len() + s.len() / 16);
+    push_xml(&mut out, s);
+    out
+}
+
+/// [`escape_xml`], appending to `out`.
+pub fn push_xml(out: &mut String, s: &str) {
+    push_escaped(out, s, |b| match b {
         b'&' => Some("&amp;"),
         b'<' => Some("&lt;"),
         b'>' => Some("&gt;"),
         b'"' => Some("&quot;"),
         b'\'' => Some("&apos;"),
         _ => None,
-    })
+    });
 }
 
 #[cfg(test)]
@@ -111,6 +118,17 @@ mod tests {
         );
         assert_eq!(script_safe(""), "");
         assert_eq!(script_safe("<"), "\\u003c");
+    }
+
+    #[test]
+    fn xml_escapes_five_bytes_and_appends() {
+        let mut out = String::from("<content>");
+        push_xml(&mut out, r#"a "b" & 'c' <d> é"#);
+        assert_eq!(
+            out,
+            "<content>a &quot;b&quot; &amp; &apos;c&apos; &lt;d&gt; é"
+        );
+        assert_eq!(escape_xml("x<y"), "x&lt;y");
     }
 
     #[test]
