@@ -309,6 +309,38 @@ fn article(rng: &mut Rng, i: usize, n: usize, ents: &[Entity], terms: &[Term]) -
     }
 }
 
+/// The Zola and Hugo sites' own files: configurations, templates, the section's index.
+fn peer_files() -> Vec<(&'static str, String)> {
+    let zola_config = |extra: &str| {
+        format!(
+            "base_url = \"https://example.org\"\ntitle = \"Archive\"\ncompile_sass = false\nbuild_search_index = false\n{extra}\n[markdown]\nsmart_punctuation = true\n"
+        )
+    };
+    let hugo_config = |extra: &str| {
+        format!(
+            "baseURL = \"https://example.org/\"\ntitle = \"Archive\"\n{extra}[markup.goldmark.renderer]\nunsafe = true\n[markup.highlight]\nnoClasses = false\n"
+        )
+    };
+    vec![
+        ("zola/config.toml", zola_config("generate_feeds = true\nfeed_limit = 50\ntaxonomies = [{ name = \"tags\", feed = true }]\n")),
+        // Tags in the front matter need the taxonomy declared; it is not rendered.
+        ("zola/config.bare.toml", zola_config("taxonomies = [{ name = \"tags\", render = false }]\n")),
+        ("zola/content/articles/_index.md", "+++\ntitle = \"Articles\"\nsort_by = \"date\"\n+++\n".to_string()),
+        ("zola/templates/index.html", "<!DOCTYPE html><html><body><h1>{{ config.title }}</h1></body></html>\n".to_string()),
+        ("zola/templates/section.html", "<!DOCTYPE html><html><body><h1>{{ section.title }}</h1><ul>{% for p in section.pages %}<li><a href=\"{{ p.permalink }}\">{{ p.title }}</a></li>{% endfor %}</ul></body></html>\n".to_string()),
+        ("zola/templates/taxonomy_list.html", "<!DOCTYPE html><html><body><h1>{{ taxonomy.name }}</h1><ul>{% for t in terms %}<li><a href=\"{{ t.permalink }}\">{{ t.name }}</a></li>{% endfor %}</ul></body></html>\n".to_string()),
+        ("zola/templates/taxonomy_single.html", "<!DOCTYPE html><html><body><h1>{{ term.name }}</h1><ul>{% for p in term.pages %}<li><a href=\"{{ p.permalink }}\">{{ p.title }}</a></li>{% endfor %}</ul></body></html>\n".to_string()),
+        ("zola/templates/page.html", "<!DOCTYPE html><html><head><title>{{ page.title }}</title></head><body><h1>{{ page.title }}</h1>{{ page.content | safe }}</body></html>\n".to_string()),
+        ("hugo/hugo.toml", hugo_config("rssLimit = 50\nenableRobotsTXT = true\n[taxonomies]\ntag = \"tags\"\n")),
+        ("hugo/hugo.bare.toml", hugo_config("disableKinds = [\"taxonomy\", \"term\", \"RSS\", \"sitemap\", \"robotsTXT\", \"404\"]\n")),
+        ("hugo/layouts/404.html", "{{ define \"main\" }}<h1>Not found</h1>{{ end }}\n".to_string()),
+        ("hugo/layouts/_default/baseof.html", "<!DOCTYPE html><html><head><title>{{ .Title }}</title></head><body>{{ block \"main\" . }}{{ end }}</body></html>\n".to_string()),
+        ("hugo/layouts/_default/single.html", "{{ define \"main\" }}<h1>{{ .Title }}</h1>{{ .Content }}{{ end }}\n".to_string()),
+        ("hugo/layouts/_default/list.html", "{{ define \"main\" }}<h1>{{ .Title }}</h1><ul>{{ range .Pages }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}\n".to_string()),
+        ("hugo/layouts/index.html", "{{ define \"main\" }}<h1>{{ .Site.Title }}</h1>{{ end }}\n".to_string()),
+    ]
+}
+
 /// Every article's dek (gloss) and description (the peers).
 const DEK: &str = "A synthetic explainer for benchmarks.";
 
@@ -361,82 +393,9 @@ fn main() {
     }
     write(&g.join("content/glossary.yaml"), &gl);
 
-    let zola_config = |extra: &str| {
-        format!(
-            "base_url = \"https://example.org\"\ntitle = \"Archive\"\ncompile_sass = false\nbuild_search_index = false\n{extra}\n[markdown]\nsmart_punctuation = true\n"
-        )
-    };
-    write(
-        &out.join("zola/config.toml"),
-        &zola_config(
-            "generate_feeds = true\nfeed_limit = 50\ntaxonomies = [{ name = \"tags\", feed = true }]\n",
-        ),
-    );
-    // Tags in the front matter need the taxonomy declared; it is not rendered.
-    write(
-        &out.join("zola/config.bare.toml"),
-        &zola_config("taxonomies = [{ name = \"tags\", render = false }]\n"),
-    );
-    write(
-        &out.join("zola/content/articles/_index.md"),
-        "+++\ntitle = \"Articles\"\nsort_by = \"date\"\n+++\n",
-    );
-    write(
-        &out.join("zola/templates/index.html"),
-        "<!DOCTYPE html><html><body><h1>{{ config.title }}</h1></body></html>\n",
-    );
-    write(
-        &out.join("zola/templates/section.html"),
-        "<!DOCTYPE html><html><body><h1>{{ section.title }}</h1><ul>{% for p in section.pages %}<li><a href=\"{{ p.permalink }}\">{{ p.title }}</a></li>{% endfor %}</ul></body></html>\n",
-    );
-    write(
-        &out.join("zola/templates/taxonomy_list.html"),
-        "<!DOCTYPE html><html><body><h1>{{ taxonomy.name }}</h1><ul>{% for t in terms %}<li><a href=\"{{ t.permalink }}\">{{ t.name }}</a></li>{% endfor %}</ul></body></html>\n",
-    );
-    write(
-        &out.join("zola/templates/taxonomy_single.html"),
-        "<!DOCTYPE html><html><body><h1>{{ term.name }}</h1><ul>{% for p in term.pages %}<li><a href=\"{{ p.permalink }}\">{{ p.title }}</a></li>{% endfor %}</ul></body></html>\n",
-    );
-    write(
-        &out.join("zola/templates/page.html"),
-        "<!DOCTYPE html><html><head><title>{{ page.title }}</title></head><body><h1>{{ page.title }}</h1>{{ page.content | safe }}</body></html>\n",
-    );
-
-    let hugo_config = |extra: &str| {
-        format!(
-            "baseURL = \"https://example.org/\"\ntitle = \"Archive\"\n{extra}[markup.goldmark.renderer]\nunsafe = true\n[markup.highlight]\nnoClasses = false\n"
-        )
-    };
-    write(
-        &out.join("hugo/hugo.toml"),
-        &hugo_config("rssLimit = 50\nenableRobotsTXT = true\n[taxonomies]\ntag = \"tags\"\n"),
-    );
-    write(
-        &out.join("hugo/hugo.bare.toml"),
-        &hugo_config(
-            "disableKinds = [\"taxonomy\", \"term\", \"RSS\", \"sitemap\", \"robotsTXT\", \"404\"]\n",
-        ),
-    );
-    write(
-        &out.join("hugo/layouts/404.html"),
-        "{{ define \"main\" }}<h1>Not found</h1>{{ end }}\n",
-    );
-    write(
-        &out.join("hugo/layouts/_default/baseof.html"),
-        "<!DOCTYPE html><html><head><title>{{ .Title }}</title></head><body>{{ block \"main\" . }}{{ end }}</body></html>\n",
-    );
-    write(
-        &out.join("hugo/layouts/_default/single.html"),
-        "{{ define \"main\" }}<h1>{{ .Title }}</h1>{{ .Content }}{{ end }}\n",
-    );
-    write(
-        &out.join("hugo/layouts/_default/list.html"),
-        "{{ define \"main\" }}<h1>{{ .Title }}</h1><ul>{{ range .Pages }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}\n",
-    );
-    write(
-        &out.join("hugo/layouts/index.html"),
-        "{{ define \"main\" }}<h1>{{ .Site.Title }}</h1>{{ end }}\n",
-    );
+    for (path, text) in peer_files() {
+        write(&out.join(path), &text);
+    }
 
     let mut total_bytes = 0;
     for i in 0..n {
