@@ -28,6 +28,7 @@ SIZES=("$@")
 [ ${#SIZES[@]} -gt 0 ] || SIZES=(1000 10000)
 
 cargo build --release --locked --features corpus -q
+. bench/corpus.sh
 GLOSS=$ROOT/target/release/gloss
 command -v hugo >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hugo >/dev/null; }
 [ -x /usr/bin/time ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null; }
@@ -67,13 +68,7 @@ echo "| articles | tool | median wall (s) | peak RSS (MB) | gloss / tool |"
 echo "|---:|---|---:|---:|---:|"
 for n in "${SIZES[@]}"; do
   c="$WORK/corpus-$n"
-  # A corpus written by an older generator is written anew.
-  stamp=$(sha256sum src/bin/gloss-corpus.rs | cut -c1-16)
-  if [ "$(cat "$c/generator" 2>/dev/null)" != "$stamp" ]; then
-    rm -rf "$c"
-    "$ROOT/target/release/gloss-corpus" "$n" "$c" 2>/dev/null
-    echo "$stamp" > "$c/generator"
-  fi
+  corpus "$n" "$c"
   declare -A times=() rss=()
   for _ in $(seq "$RUNS"); do
     for tool in "${tools[@]}"; do

@@ -16,10 +16,11 @@ N=${1:-1000}
 WORK=${WORK:-/dev/shm/gloss-bench}
 command -v valgrind >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq valgrind >/dev/null; }
 cargo build --release --locked --features corpus -q
+. bench/corpus.sh
 BIN=${BIN:-$ROOT/target/release/gloss}
 mkdir -p "$WORK"
 c="$WORK/corpus-$N"
-[ -d "$c/gloss" ] || "$ROOT/target/release/gloss-corpus" "$N" "$c" >/dev/null
+corpus "$N" "$c"
 rm -rf "$WORK/out-callgrind"
 valgrind --tool=callgrind --callgrind-out-file="$WORK/callgrind.out" \
   "$BIN" build --root "$c/gloss" -o "$WORK/out-callgrind" 2>&1 >/dev/null | grep -E "I\s+refs"

@@ -20,11 +20,12 @@ SMALL=${1:-1000}
 LARGE=${2:-50000}
 
 cargo build --release --locked --features corpus -q
+. bench/corpus.sh
 GLOSS=$ROOT/target/release/gloss
 [ -x /usr/bin/time ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null; }
 mkdir -p "$WORK"
 for n in "$SMALL" "$LARGE"; do
-  [ -d "$WORK/corpus-$n/gloss" ] || "$ROOT/target/release/gloss-corpus" "$n" "$WORK/corpus-$n" 2>/dev/null
+  corpus "$n" "$WORK/corpus-$n"
 done
 
 # build N -> "wall user+sys" in seconds; fails if gloss fails.
