@@ -13,16 +13,16 @@ use std::sync::OnceLock;
 
 use serde_json::value::RawValue;
 
-use super::{context, escape, kind_label, seo};
-use crate::site::{Entity, Mention, Site, Term};
+use super::{context, escape, kind_label, markdown, seo};
+use crate::site::{Entity, Mention, Ref, Site, Term};
 
 /// The pieces of one build, filled in as pages ask for them (from any thread).
 pub struct Fragments<'s> {
     site: &'s Site,
     /// In the order of `site.entities`, whose index of an id gives the slot.
     entities: Vec<OnceLock<EntityPieces>>,
-    /// Each term's preview entry, in the order of `site.terms`.
-    terms: Vec<OnceLock<String>>,
+    /// In the order of `site.terms`.
+    terms: Vec<OnceLock<TermPieces>>,
     /// In the order of `site.articles`.
     articles: Vec<OnceLock<ArticlePieces>>,
 }
@@ -44,6 +44,13 @@ struct EntityPieces {
     json_ld: Box<RawValue>,
     preview: String,
     link: tera::Value,
+    /// The `<a>` that opens a reference to it in a text.
+    open: String,
+}
+
+struct TermPieces {
+    preview: String,
+    open: String,
 }
 
 /// Links in the pieces are relative: they are made for pages two folders down (`articles/x/`,
@@ -68,10 +75,12 @@ impl<'s> Fragments<'s> {
                 .expect("plain data always serializes");
             let preview = preview_entry(&entity.id, &entity_preview(entity, ROOT));
             let link = tera::Value::from_serializable(&entity_link(entity, ROOT));
+            let open = markdown::ref_open(&Ref::entity(&entity.id), self.site, ROOT);
             EntityPieces {
                 json_ld,
                 preview,
                 link,
+                open,
             }
         }))
     }
@@ -93,10 +102,24 @@ impl<'s> Fragments<'s> {
 
     /// `"id":{…}`: term `id`'s entry in a page's preview data, safe inside a `<script>`.
     pub fn term_preview(&self, id: &str) -> Option<&str> {
+        self.term(id).map(|p| p.preview.as_str())
+    }
+
+    fn term(&self, id: &str) -> Option<&TermPieces> {
         let (slot, _, term) = self.site.terms.get_full(id)?;
-        let entry =
-            self.terms[slot].get_or_init(|| preview_entry(&term.id, &term_preview(term, ROOT)));
-        Some(entry.as_str())
+        Some(self.terms[slot].get_or_init(|| TermPieces {
+            preview: preview_entry(&term.id, &term_preview(term, ROOT)),
+            open: markdown::ref_open(&Ref::term(&term.id), self.site, ROOT),
+        }))
+    }
+
+    /// The `<a>` that opens a reference to `target` in a text on a page at `ROOT`, if the
+    /// entity or term exists.
+    pub fn ref_open(&self, target: &Ref) -> Option<&str> {
+        match target {
+            Ref::Entity(id) => self.entity(id).map(|p| p.open.as_str()),
+            Ref::Term(id) => self.term(id).map(|p| p.open.as_str()),
+        }
     }
 
     fn article(&self, index: usize) -> &ArticlePieces {

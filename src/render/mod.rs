@@ -335,7 +335,7 @@ pub fn render_selected(
             .map(|i| {
                 (
                     i,
-                    markdown::to_html(&site.articles[i].body, site, ARTICLE_ROOT),
+                    markdown::to_html_with(&site.articles[i].body, site, &pieces),
                 )
             })
             .collect();
@@ -550,7 +550,7 @@ impl Renderer<'_> {
                 let path = format!("articles/{}/", article.slug);
                 let mut ctx =
                     self.context(&path, "article", &article.title, article.dek.as_deref());
-                let body = markdown::to_html(&article.body, site, ARTICLE_ROOT);
+                let body = markdown::to_html_with(&article.body, site, self.pieces);
                 // The people list joins entries made once per build (see `fragments`).
                 let mut fields = tera::Value::from_serializable(&self.article(article, &body))
                     .into_map()
@@ -574,7 +574,9 @@ impl Renderer<'_> {
             Job::Entity(id) => {
                 let entity = &site.entities[id];
                 let path = format!("entities/{id}/");
-                let root = root_for(&path);
+                // Links in the description and the mention list are made for ROOT, which is
+                // where entity pages are.
+                debug_assert_eq!(root_for(&path), fragments::ROOT);
                 let description = entity
                     .role
                     .clone()
@@ -592,13 +594,11 @@ impl Renderer<'_> {
                         description_html: entity
                             .description
                             .as_ref()
-                            .map(|d| markdown::to_html(d, site, &root)),
+                            .map(|d| markdown::to_html_with(d, site, self.pieces)),
                         wikidata: entity.wikidata.as_deref(),
                         wikidata_url: entity.wikidata.as_deref().map(seo::wikidata_url),
                     },
                 );
-                // The mention list's links are made for ROOT, which is where entity pages are.
-                debug_assert_eq!(root, fragments::ROOT);
                 let mentions: Vec<context::MentionCtx> = entity
                     .mentions
                     .iter()
@@ -1064,7 +1064,7 @@ impl Renderer<'_> {
             background_html: a
                 .background
                 .as_ref()
-                .map(|d| markdown::to_html(d, site, root)),
+                .map(|d| markdown::to_html_with(d, site, self.pieces)),
             body_html,
             timeline: a
                 .timeline
@@ -1106,7 +1106,7 @@ impl Renderer<'_> {
                     anchor: &n.anchor,
                     verdict: n.verdict.map(|v| v.as_str()),
                     verdict_label: n.verdict.map(|v| v.label()),
-                    html: markdown::to_html(&n.note, site, root),
+                    html: markdown::to_html_with(&n.note, site, self.pieces),
                     sources: n
                         .sources
                         .iter()
