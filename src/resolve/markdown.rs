@@ -536,7 +536,7 @@ pub fn normalize(s: &str) -> String {
     let single_spaced = bytes.is_ascii()
         && !bytes.first().is_some_and(ws)
         && !bytes.last().is_some_and(ws)
-        && !bytes.windows(2).any(|w| ws(&w[0]) && ws(&w[1]));
+        && !adjacent_white_space(bytes);
     if single_spaced {
         let lower: Vec<u8> = bytes
             .iter()
@@ -546,6 +546,16 @@ pub fn normalize(s: &str) -> String {
         return String::from_utf8(lower).unwrap_or_default();
     }
     normalize_each(s)
+}
+
+/// Whether two white space bytes stand side by side. Every pair is looked at, without stopping
+/// at the first: a loop without branches runs on whole vectors, where `windows(2).any` took
+/// a byte at a time (a block has no such pair more often than not, so it read them all anyway).
+fn adjacent_white_space(bytes: &[u8]) -> bool {
+    let next = bytes.get(1..).unwrap_or_default();
+    bytes.iter().zip(next).fold(false, |found, (a, b)| {
+        found | (is_ascii_white_space(*a) & is_ascii_white_space(*b))
+    })
 }
 
 /// [`normalize`] for any text: ASCII bytes are copied a byte at a time, without decoding or
