@@ -8,27 +8,9 @@ use clap::Parser;
 use gloss::build::{BuildOptions, Error};
 use gloss::diagnostics::{self, Diagnostic};
 
-// A build allocates millions of small strings across threads; glibc's allocator spent about 40%
-// of a 1,000-article build in malloc and free. mimalloc cut that build's time by about half.
+mod allocator;
 #[global_allocator]
-static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-/// Tells mimalloc to keep the memory a build frees rather than hand it back to the system.
-///
-/// By default it returns pages left empty for a second, and a build frees the loaded content
-/// while it renders: the rendering threads then fault those pages back in and the kernel zeroes
-/// them again. Measured (`/usr/bin/time`, 50,000 articles, tmpfs): 21,888 page faults and
-/// 11.2 s of system time without, 2,388 and 7.2 s with; the build 20.3 s -> 18.4 s. `gloss
-/// serve` keeps the default, so that a long session gives memory back between edits.
-#[allow(unsafe_code)]
-fn keep_freed_memory() {
-    // `mi_option_purge_delay` in mimalloc.h (v3, the version libmimalloc-sys builds by
-    // default); the crate leaves it out of its constants.
-    const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-    // SAFETY: mi_option_set stores a number in mimalloc's option table (an atomic write); it
-    // may be called at any time from any thread, and -1 is a documented value ("no purging").
-    unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, -1) };
-}
+static ALLOC: allocator::MiMalloc = allocator::MiMalloc;
 
 mod cli;
 use cli::{Cli, Color, Command, Format};
@@ -60,7 +42,7 @@ fn main() -> ExitCode {
 fn run(command: Command, out: Output) -> Result<(), u8> {
     match command {
         Command::Build(args) => {
-            keep_freed_memory();
+            allocator::keep_freed_memory();
             let options = BuildOptions {
                 root: args.site.root,
                 output_dir: args.output_dir,
