@@ -858,14 +858,26 @@ fn resolve_article(
         );
     }
     let mut key_points = Vec::new();
+    // Where each evidence stands in the front matter is looked for only when a diagnostic
+    // needs it: the search (each after the one before, so that a repeated phrase is found in
+    // its own place) is put off until then, and most articles never need it.
     let mut from = 0;
+    let mut unlocated: Vec<&str> = Vec::new();
+    let located = |from: &mut usize, unlocated: &mut Vec<&str>| {
+        for evidence in unlocated.drain(..) {
+            meta.locate_next(evidence, from);
+        }
+    };
     let evidence_index = markdown::EvidenceIndex::new(&body.blocks);
     for point in &front.key_points {
         let target = match &point.evidence {
             Some(evidence) => {
-                let location = meta.locate_next(evidence, &mut from);
                 let target = evidence_index.find(evidence);
-                if target.is_none() {
+                if target.is_some() {
+                    unlocated.push(evidence);
+                } else {
+                    located(&mut from, &mut unlocated);
+                    let location = meta.locate_next(evidence, &mut from);
                     diags.push(
                         Diagnostic::error(
                             "gloss::evidence-not-found",
@@ -879,6 +891,7 @@ fn resolve_article(
                 target.map(str::to_string)
             }
             None => {
+                located(&mut from, &mut unlocated);
                 let location = meta.locate(&point.text, from);
                 diags.push(
                     Diagnostic::warning("gloss::no-evidence", "key point has no evidence")
