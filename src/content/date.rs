@@ -97,7 +97,10 @@ impl Date {
 
     /// Midnight UTC in RFC 3339, for feeds and structured data.
     pub fn rfc3339(self) -> String {
-        format!("{}T00:00:00Z", self.0)
+        // `iso` writes what jiff's Display writes, by hand (every article page has two of these).
+        let mut out = self.iso();
+        out.push_str("T00:00:00Z");
+        out
     }
 
     /// Days from `self` to `later`.

@@ -131,7 +131,7 @@ impl<'s> Fragments<'s> {
                 title: tera::Value::from(article.title.as_str()),
                 date_iso: tera::Value::from(article.date.iso()),
                 date_long: tera::Value::from(article.date.long()),
-                url: format!("{ROOT}articles/{}/", article.slug),
+                url: [ROOT, "articles/", &article.slug, "/"].concat(),
             }
         })
     }
@@ -162,7 +162,7 @@ impl<'s> Fragments<'s> {
                 .notes
                 .iter()
                 .map(|n| context::NoteMentionCtx {
-                    url: format!("{}#{}", a.url, n.id),
+                    url: [&a.url, "#", &n.id].concat(),
                     kind_label: n.kind.label(),
                     text: &n.text,
                 })

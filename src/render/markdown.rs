@@ -143,11 +143,11 @@ fn write_html<'e>(
             }
             Event::Start(Tag::Paragraph) if doc.anchors => {
                 blocks += 1;
-                events.push(Event::Html(format!("<p id=\"p-{blocks}\">").into()));
+                events.push(Event::Html(block_open("p", blocks).into()));
             }
             Event::Start(Tag::Item) if doc.anchors => {
                 blocks += 1;
-                events.push(Event::Html(format!("<li id=\"p-{blocks}\">").into()));
+                events.push(Event::Html(block_open("li", blocks).into()));
             }
             Event::Start(Tag::Heading {
                 level,
@@ -221,6 +221,12 @@ fn write_html<'e>(
     let mut html = String::with_capacity(source.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     html
+}
+
+/// `<p id="p-N">`: concatenated, not `format!`ted, since every paragraph of every article has
+/// one.
+fn block_open(tag: &str, n: usize) -> String {
+    ["<", tag, " id=\"p-", itoa::Buffer::new().format(n), "\">"].concat()
 }
 
 /// `text[range]`, without a copy when `text` borrows from the source.

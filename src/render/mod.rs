@@ -547,7 +547,7 @@ impl Renderer<'_> {
             }
             Job::Article(i) => {
                 let article = &site.articles[i];
-                let path = format!("articles/{}/", article.slug);
+                let path = ["articles/", &article.slug, "/"].concat();
                 let mut ctx =
                     self.context(&path, "article", &article.title, article.dek.as_deref());
                 let body = markdown::to_html_with(&article.body, site, self.pieces);
@@ -573,7 +573,7 @@ impl Renderer<'_> {
             }
             Job::Entity(id) => {
                 let entity = &site.entities[id];
-                let path = format!("entities/{id}/");
+                let path = ["entities/", id, "/"].concat();
                 // Links in the description and the mention list are made for ROOT, which is
                 // where entity pages are.
                 debug_assert_eq!(root_for(&path), fragments::ROOT);
@@ -1002,7 +1002,7 @@ impl Renderer<'_> {
     fn article_summary<'s>(&self, a: &'s Article, root: &str) -> context::Summary<'s> {
         context::Summary {
             title: &a.title,
-            url: format!("{root}articles/{}/", a.slug),
+            url: [root, "articles/", &a.slug, "/"].concat(),
             dek: a.dek.as_deref(),
             section: a.section.as_deref(),
             draft: a.draft,
@@ -1049,7 +1049,7 @@ impl Renderer<'_> {
                 .iter()
                 .map(|(slug, name)| context::TagLink {
                     name,
-                    url: format!("{root}tags/{slug}/"),
+                    url: [root, "tags/", slug, "/"].concat(),
                 })
                 .collect(),
             key_points: a
@@ -1058,7 +1058,7 @@ impl Renderer<'_> {
                 .map(|k| context::KeyPoint {
                     text: &k.text,
                     target: k.target.as_deref(),
-                    href: k.target.as_ref().map(|t| format!("#{t}")),
+                    href: k.target.as_ref().map(|t| ["#", t].concat()),
                 })
                 .collect(),
             background_html: a
@@ -1079,7 +1079,7 @@ impl Renderer<'_> {
                     id: &t.id,
                     term: &t.term,
                     definition: &t.definition_text,
-                    url: format!("{root}glossary/#{}", t.id),
+                    url: [root, "glossary/#", &t.id].concat(),
                 })
                 .collect(),
             sources: a

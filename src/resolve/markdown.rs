@@ -367,7 +367,8 @@ impl Walker<'_, '_> {
         if let Some(&parent) = self.block_stack.last() {
             self.out.blocks[parent].leaf = false;
         }
-        let id = format!("p-{}", self.out.blocks.len() + 1);
+        // Concatenated, not `format!`ted: every paragraph of every article has one.
+        let id = ["p-", itoa::Buffer::new().format(self.out.blocks.len() + 1)].concat();
         self.out.anchors.blocks += 1;
         self.out.blocks.push(BlockText {
             id,
