@@ -209,6 +209,10 @@ pub fn glossary_json(site: &Site) -> Value {
 /// One ClaimReview per fact-check note with a verdict, for search engines' fact-check
 /// features. `None` when the article has none.
 pub fn claim_reviews_json(site: &Site, article: &Article) -> Option<Value> {
+    // Most articles have none: their page's URL is not worth making.
+    if !article.annotations.iter().any(|n| n.verdict.is_some()) {
+        return None;
+    }
     let url = site
         .config
         .base_url
