@@ -138,7 +138,8 @@ impl BaseUrl {
 
     /// The absolute URL of a site path such as `articles/x/` (no leading slash).
     pub fn join(&self, path: &str) -> String {
-        format!("{}{}", self.0, path.trim_start_matches('/'))
+        // Concatenated: every page's canonical link and structured data make one.
+        [self.0.as_str(), path.trim_start_matches('/')].concat()
     }
 
     /// The path part, `/` or `/explainers/`.
