@@ -177,7 +177,16 @@ pub struct MentionCtx<'a> {
     pub date_long: &'a tera::Value,
     pub sentence: &'a str,
     /// Annotation notes of the article that mention the entity or term.
-    pub notes: Vec<NoteMentionCtx<'a>>,
+    pub notes: NoteList<'a>,
+}
+
+/// A mention's notes: its own list, or the empty list that the mentions without notes (nearly
+/// all of them) share, since Tera makes a new shared list for every list it serializes.
+#[derive(Serialize)]
+#[serde(untagged)]
+pub enum NoteList<'a> {
+    Own(Vec<NoteMentionCtx<'a>>),
+    Shared(&'a tera::Value),
 }
 
 #[derive(Serialize)]

@@ -8,7 +8,6 @@
 //! Each piece is made on first use, so `gloss serve`, which renders a few pages after an edit,
 //! makes only what those pages need.
 
-use std::fmt::Write;
 use std::sync::OnceLock;
 
 use serde_json::value::RawValue;
@@ -25,6 +24,8 @@ pub struct Fragments<'s> {
     terms: Vec<OnceLock<TermPieces>>,
     /// In the order of `site.articles`.
     articles: Vec<OnceLock<ArticlePieces>>,
+    /// The notes of a mention that has none.
+    no_notes: tera::Value,
 }
 
 /// An article as entity pages list it.
@@ -64,6 +65,7 @@ impl<'s> Fragments<'s> {
             entities: site.entities.keys().map(|_| OnceLock::new()).collect(),
             terms: site.terms.keys().map(|_| OnceLock::new()).collect(),
             articles: site.articles.iter().map(|_| OnceLock::new()).collect(),
+            no_notes: tera::Value::from(Vec::<tera::Value>::new()),
         }
     }
 
@@ -150,7 +152,8 @@ impl<'s> Fragments<'s> {
         let mut url = String::with_capacity(a.url.len() + 14);
         url.push_str(&a.url);
         if let Some(n) = m.paragraph {
-            let _ = write!(url, "#p-{n}");
+            url.push_str("#p-");
+            url.push_str(itoa::Buffer::new().format(n));
         }
         context::MentionCtx {
             title: &a.title,
@@ -158,15 +161,20 @@ impl<'s> Fragments<'s> {
             date_iso: &a.date_iso,
             date_long: &a.date_long,
             sentence: self.site.sentence(m),
-            notes: m
-                .notes
-                .iter()
-                .map(|n| context::NoteMentionCtx {
-                    url: [&a.url, "#", &n.id].concat(),
-                    kind_label: n.kind.label(),
-                    text: &n.text,
-                })
-                .collect(),
+            notes: if m.notes.is_empty() {
+                context::NoteList::Shared(&self.no_notes)
+            } else {
+                context::NoteList::Own(
+                    m.notes
+                        .iter()
+                        .map(|n| context::NoteMentionCtx {
+                            url: [&a.url, "#", &n.id].concat(),
+                            kind_label: n.kind.label(),
+                            text: &n.text,
+                        })
+                        .collect(),
+                )
+            },
         }
     }
 }
