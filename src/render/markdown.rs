@@ -26,7 +26,7 @@ pub fn to_html(doc: &Doc, site: &Site, root: &str) -> String {
     write_html(doc, site, root, None)
 }
 
-/// [`to_html`] for a page at [`fragments::ROOT`] (articles, entity pages), with the opening
+/// [`to_html`] for a page at `fragments::ROOT` (articles, entity pages), with the opening
 /// tags of references taken from `pieces`, made once per build: an article links 40-odd names,
 /// and 10,000 articles link the same 5,000 entities.
 pub fn to_html_with(doc: &Doc, site: &Site, pieces: &Fragments) -> String {
