@@ -9,7 +9,7 @@ use crate::render;
 use crate::site::Site;
 use crate::theme::Theme;
 use crate::write::{self, WriteError};
-use crate::{content, resolve};
+use crate::{content, images, resolve};
 
 /// What `gloss build` and `gloss check` take.
 #[derive(Debug, Clone, Default)]
@@ -164,10 +164,24 @@ pub fn generate(options: &BuildOptions, sink: &dyn render::Sink) -> Result<Rende
             site.articles.iter().map(|a| a.links.len()).sum::<usize>()
         ),
     );
+    if diags.has_errors() {
+        return Err(Error::Content(diags.into_vec()));
+    }
+    // Images only once the text is sound: a build that fails on a typo should not first
+    // spend a minute decoding photographs.
+    let (images, image_stats) = images::process(&site, &mut diags);
+    t = timings.record(
+        "images",
+        t,
+        format!(
+            "{} images, {} processed, the rest from the cache",
+            image_stats.images, image_stats.processed
+        ),
+    );
     if diags.has_errors() || (options.deny_warnings && !diags.is_empty()) {
         return Err(Error::Content(diags.into_vec()));
     }
-    let stats = match render::render(&site, &theme, sink) {
+    let stats = match render::render(&site, &theme, &images, sink) {
         Ok(stats) => stats,
         Err(render::RenderError::Templates(errors)) => {
             diags.extend(errors);

@@ -63,6 +63,27 @@ struct RawConfig {
     /// Build a search index (Pagefind) and the search page.
     #[serde(default = "default_true")]
     search: bool,
+    /// The widths, in pixels, raster images are resized to (never above the original's).
+    #[serde(default = "default_image_widths")]
+    image_widths: Vec<u32>,
+    /// The largest image accepted, in megapixels: a guard against decompression bombs.
+    #[serde(default = "default_image_max_megapixels")]
+    image_max_megapixels: f64,
+    /// Where processed images are kept between builds, relative to the site root.
+    #[serde(default = "default_cache_dir")]
+    cache_dir: String,
+}
+
+fn default_image_widths() -> Vec<u32> {
+    vec![480, 800, 1200, 1600]
+}
+
+fn default_image_max_megapixels() -> f64 {
+    100.0
+}
+
+fn default_cache_dir() -> String {
+    ".gloss-cache".to_string()
 }
 
 fn default_true() -> bool {
@@ -105,6 +126,12 @@ pub struct Config {
     /// A search index in `pagefind/`, a search page and a search box in the header.
     pub search: bool,
     pub drafts: bool,
+    /// Sorted, distinct, none zero.
+    pub image_widths: Vec<u32>,
+    /// In pixels.
+    pub image_max_pixels: u64,
+    /// The cache folder (processed images), absolute or relative to the working directory.
+    pub cache_dir: PathBuf,
     /// A local preview (`gloss serve`): asset names are not fingerprinted, so that a stylesheet
     /// edit changes one file, not every page; nothing is minified or precompressed.
     pub preview: bool,
@@ -243,7 +270,35 @@ pub fn parse(
         );
         return None;
     }
+    let mut image_widths = raw.image_widths;
+    image_widths.sort_unstable();
+    image_widths.dedup();
+    image_widths.retain(|w| *w > 0);
+    if image_widths.is_empty() || image_widths.iter().any(|w| *w > 10_000) {
+        let at = file.text.find("image_widths").unwrap_or(0);
+        diags.push(
+            Diagnostic::error(
+                "gloss::config",
+                "image_widths needs at least one width between 1 and 10000",
+            )
+            .at(Location::new(file, at..at + "image_widths".len()))
+            .help("the default is image_widths = [480, 800, 1200, 1600]"),
+        );
+        return None;
+    }
+    if !(raw.image_max_megapixels > 0.0 && raw.image_max_megapixels.is_finite()) {
+        let at = file.text.find("image_max_megapixels").unwrap_or(0);
+        diags.push(
+            Diagnostic::error("gloss::config", "image_max_megapixels must be above 0")
+                .at(Location::new(file, at..at + "image_max_megapixels".len())),
+        );
+        return None;
+    }
+    let cache_dir = root.join(&raw.cache_dir);
     Some(Config {
+        image_widths,
+        image_max_pixels: (raw.image_max_megapixels * 1e6) as u64,
+        cache_dir,
         root: root.to_path_buf(),
         publisher: raw.publisher.unwrap_or_else(|| raw.title.clone()),
         title: raw.title,

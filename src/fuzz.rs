@@ -62,12 +62,27 @@ pub fn article(text: &str) -> usize {
     let site = resolve::resolve(config, loaded, &mut diags);
     resolve::links::check(&site, &Default::default(), &mut diags);
     for a in &site.articles {
-        let _ = render::markdown::to_html(&a.body, &site, "../../");
+        let _ = render::markdown::to_html(
+            &a.body,
+            &site,
+            &crate::images::Catalogue::default(),
+            "../../",
+        );
         if let Some(bg) = &a.background {
-            let _ = render::markdown::to_html(bg, &site, "../../");
+            let _ = render::markdown::to_html(
+                bg,
+                &site,
+                &crate::images::Catalogue::default(),
+                "../../",
+            );
         }
         for note in &a.annotations {
-            let _ = render::markdown::to_html(&note.note, &site, "../../");
+            let _ = render::markdown::to_html(
+                &note.note,
+                &site,
+                &crate::images::Catalogue::default(),
+                "../../",
+            );
         }
         let _ = render::seo::claim_reviews_json(&site, a);
     }

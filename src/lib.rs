@@ -18,6 +18,7 @@ pub mod config;
 pub mod content;
 pub mod diagnostics;
 pub mod fuzz;
+pub mod images;
 pub mod import;
 pub mod render;
 pub mod resolve;

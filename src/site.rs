@@ -49,6 +49,26 @@ pub struct Doc {
     /// Every entity and term the text links to, explicitly or automatically, in order of first
     /// use.
     pub refs: Vec<Ref>,
+    /// One per image of the text, in order: the original it shows, or `None` for an image
+    /// that is not gloss's to process (another site's URL).
+    pub images: Vec<Option<Arc<Image>>>,
+}
+
+/// An image a page shows, its original found inside `content/` by resolve.
+#[derive(Debug, Clone)]
+pub struct Image {
+    /// The original, relative to `content/`, `/`-separated: `articles/kyiv/night.jpg`.
+    pub source: String,
+    /// Empty for a decorative image.
+    pub alt: String,
+    pub caption: Option<String>,
+    pub credit: Option<String>,
+    /// The point crops keep in view, as fractions of width and height.
+    pub focal: (f64, f64),
+    /// Where it is named, for problems with the file itself.
+    pub location: crate::diagnostics::Location,
+    /// A body image alone in its paragraph, shown as a figure with its caption.
+    pub standalone: bool,
 }
 
 impl Default for Doc {
@@ -60,6 +80,7 @@ impl Default for Doc {
             links: Vec::new(),
             marks: Vec::new(),
             refs: Vec::new(),
+            images: Vec::new(),
         }
     }
 }
@@ -175,6 +196,8 @@ pub struct Article {
     /// (slug, name)
     pub tags: Vec<(String, String)>,
     pub draft: bool,
+    /// The lead image.
+    pub image: Option<Arc<Image>>,
     pub key_points: Vec<KeyPoint>,
     pub background: Option<Doc>,
     pub timeline: Vec<Dated>,
@@ -258,6 +281,8 @@ pub struct EntityInfo {
     /// The description without markup, for preview cards.
     pub description_text: Option<String>,
     pub wikidata: Option<String>,
+    /// A portrait, flag or map.
+    pub image: Option<Arc<Image>>,
 }
 
 impl std::ops::Deref for Entity {

@@ -54,6 +54,29 @@ pub struct RawFrontMatter {
     /// Notes anchored to phrases of the body.
     #[serde(default)]
     pub annotations: Vec<RawAnnotation>,
+    /// The lead image, shown above the article and in social cards.
+    #[serde(default)]
+    pub image: Option<RawImage>,
+}
+
+/// An image as front matter or a registry names it:
+/// `{ src: kyiv.jpg, alt: "…", caption: "…", credit: "AFP / Name", focal_point: [0.5, 0.3] }`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawImage {
+    /// Relative to the Markdown file (or registry), or `/`-rooted from `content/`.
+    pub src: String,
+    /// Required; `""` marks a decorative image. Optional here so that its absence is a
+    /// diagnostic that says how to fix it rather than serde's "missing field".
+    #[serde(default)]
+    pub alt: Option<String>,
+    #[serde(default)]
+    pub caption: Option<String>,
+    #[serde(default)]
+    pub credit: Option<String>,
+    /// Where the subject is, as fractions of width and height from the top left: crops keep it.
+    #[serde(default)]
+    pub focal_point: Option<[f64; 2]>,
 }
 
 /// A note anchored to a phrase of the body, shown beside it as a sidenote.
@@ -197,7 +220,7 @@ pub struct RawCorrection {
 #[serde(untagged)]
 pub enum RawEntityRef {
     Id(String),
-    Inline(RawInlineEntity),
+    Inline(Box<RawInlineEntity>),
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -214,6 +237,8 @@ pub struct RawInlineEntity {
     pub description: Option<String>,
     #[serde(default)]
     pub wikidata: Option<String>,
+    #[serde(default)]
+    pub image: Option<RawImage>,
 }
 
 impl RawInlineEntity {
@@ -225,6 +250,7 @@ impl RawInlineEntity {
             role: self.role,
             description: self.description,
             wikidata: self.wikidata,
+            image: self.image,
         };
         (self.id, entity)
     }
@@ -245,6 +271,9 @@ pub struct RawEntity {
     pub description: Option<String>,
     #[serde(default)]
     pub wikidata: Option<String>,
+    /// A portrait, flag or map: `{ src, alt, credit }`.
+    #[serde(default)]
+    pub image: Option<RawImage>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]

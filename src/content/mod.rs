@@ -423,8 +423,10 @@ fn discover(root: &Path, content: &Path, diags: &mut Diagnostics) -> Files {
         match (parts.as_slice(), ext) {
             (["entities.yaml" | "entities.yml"], _) => files.entities = Some(path.to_path_buf()),
             (["glossary.yaml" | "glossary.yml"], _) => files.glossary = Some(path.to_path_buf()),
-            (["articles", _], "md") => files.articles.push(path.to_path_buf()),
-            (["articles", _], "yaml") => {
+            (["articles", _], "md") | (["articles", _, "index.md"], _) => {
+                files.articles.push(path.to_path_buf())
+            }
+            (["articles", _], "yaml") | (["articles", _, "index.yaml"], _) => {
                 files.sidecars.insert(path.to_path_buf());
             }
             (["pages", _], "md") => files.pages.push(path.to_path_buf()),
@@ -526,11 +528,25 @@ fn load_article(
     } else {
         None
     };
+    parse_article(file, sidecar, article_stem(path), diags)
+}
+
+/// The default slug of the article at `path`: its file name without extension, or its folder's
+/// name for `articles/<slug>/index.md` (an article kept with its images).
+fn article_stem(path: &Path) -> &str {
     let stem = path
         .file_stem()
         .and_then(|s| s.to_str())
         .unwrap_or_default();
-    parse_article(file, sidecar, stem, diags)
+    if stem == "index"
+        && let Some(folder) = path
+            .parent()
+            .and_then(|p| p.file_name())
+            .and_then(|s| s.to_str())
+    {
+        return folder;
+    }
+    stem
 }
 
 /// Parses an article already read into memory: its Markdown file and, for wire copy, the

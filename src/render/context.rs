@@ -56,6 +56,8 @@ pub struct EntityLink<'a> {
     pub role: Option<&'a str>,
     pub url: String,
     pub count: usize,
+    /// The square thumbnail's URL, when the entity has a picture.
+    pub thumb: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -104,6 +106,8 @@ pub struct Text<'a> {
 #[derive(Serialize)]
 pub struct ArticleCtx<'a> {
     pub slug: &'a str,
+    /// The lead image: the figure's markup and what social cards show.
+    pub image: Option<LeadImage>,
     pub title: &'a str,
     pub dek: Option<&'a str>,
     pub draft: bool,
@@ -152,6 +156,8 @@ pub struct Summary<'a> {
     pub date_iso: String,
     pub date_long: String,
     pub key_points: Vec<Text<'a>>,
+    /// The lead image as a list thumbnail (`<img>`).
+    pub thumb: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -165,10 +171,14 @@ pub struct EntityCtx<'a> {
     pub description_html: Option<String>,
     pub wikidata: Option<&'a str>,
     pub wikidata_url: Option<String>,
+    /// The entity's picture as a figure.
+    pub image_html: Option<String>,
 }
 
 #[derive(Serialize)]
 pub struct MentionCtx<'a> {
+    /// The article's lead image as a list thumbnail (`<img>`).
+    pub thumb: Option<&'a str>,
     // Values made once per article (`fragments`): Tera clones a `Value` it meets while
     // serializing instead of building a new one.
     pub title: &'a tera::Value,
@@ -199,9 +209,20 @@ pub struct NoteMentionCtx<'a> {
 /// What a preview card shows.
 #[derive(Serialize)]
 pub struct Preview<'a> {
+    /// The square thumbnail's URL (an entity's portrait, flag or map).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub img: Option<String>,
     pub kind: &'static str,
     pub name: &'a str,
     pub text: Option<String>,
     pub url: String,
     pub more: String,
+}
+
+/// An article's lead image.
+#[derive(Serialize)]
+pub struct LeadImage {
+    /// The `<figure>`, caption and credit included.
+    pub html: String,
+    pub social: Option<super::images::Social>,
 }

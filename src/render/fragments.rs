@@ -18,6 +18,8 @@ use crate::site::{Entity, Mention, Ref, Site, Term};
 /// The pieces of one build, filled in as pages ask for them (from any thread).
 pub struct Fragments<'s> {
     site: &'s Site,
+    /// The build's processed images.
+    images: &'s crate::images::Catalogue,
     /// In the order of `site.entities`, whose index of an id gives the slot.
     entities: Vec<OnceLock<EntityPieces>>,
     /// In the order of `site.terms`.
@@ -39,6 +41,8 @@ struct ArticlePieces {
     date_long: tera::Value,
     /// From `ROOT`.
     url: String,
+    /// The lead image's thumbnail, from `ROOT`.
+    thumb: Option<String>,
 }
 
 struct EntityPieces {
@@ -59,14 +63,19 @@ struct TermPieces {
 pub const ROOT: &str = super::ARTICLE_ROOT;
 
 impl<'s> Fragments<'s> {
-    pub fn new(site: &'s Site) -> Fragments<'s> {
+    pub fn new(site: &'s Site, images: &'s crate::images::Catalogue) -> Fragments<'s> {
         Fragments {
             site,
+            images,
             entities: site.entities.keys().map(|_| OnceLock::new()).collect(),
             terms: site.terms.keys().map(|_| OnceLock::new()).collect(),
             articles: site.articles.iter().map(|_| OnceLock::new()).collect(),
             no_notes: tera::Value::from(Vec::<tera::Value>::new()),
         }
+    }
+
+    pub fn images(&self) -> &'s crate::images::Catalogue {
+        self.images
     }
 
     /// The pieces of entity `id`, if there is one.
@@ -75,8 +84,8 @@ impl<'s> Fragments<'s> {
         Some(self.entities[slot].get_or_init(|| {
             let json_ld = serde_json::value::to_raw_value(&seo::entity_ld(self.site, entity))
                 .expect("plain data always serializes");
-            let preview = preview_entry(&entity.id, &entity_preview(entity, ROOT));
-            let link = tera::Value::from_serializable(&entity_link(entity, ROOT));
+            let preview = preview_entry(&entity.id, &entity_preview(entity, self.images, ROOT));
+            let link = tera::Value::from_serializable(&entity_link(entity, self.images, ROOT));
             let open = markdown::ref_open(&Ref::entity(&entity.id), self.site, ROOT);
             EntityPieces {
                 json_ld,
@@ -127,7 +136,13 @@ impl<'s> Fragments<'s> {
     fn article(&self, index: usize) -> &ArticlePieces {
         self.articles[index].get_or_init(|| {
             let article = &self.site.articles[index];
+            let thumb = article
+                .image
+                .as_deref()
+                .and_then(|i| self.images.get(&i.source))
+                .and_then(|p| super::images::thumb(p, ROOT));
             ArticlePieces {
+                thumb,
                 json_ld: serde_json::value::to_raw_value(&seo::article_ref(self.site, article))
                     .expect("plain data always serializes"),
                 title: tera::Value::from(article.title.as_str()),
@@ -156,6 +171,7 @@ impl<'s> Fragments<'s> {
             url.push_str(itoa::Buffer::new().format(n));
         }
         context::MentionCtx {
+            thumb: a.thumb.as_deref(),
             title: &a.title,
             url,
             date_iso: &a.date_iso,
@@ -180,8 +196,13 @@ impl<'s> Fragments<'s> {
 }
 
 /// What an entity's preview card shows, with links from `root`.
-pub fn entity_preview<'e>(e: &'e Entity, root: &str) -> context::Preview<'e> {
+pub fn entity_preview<'e>(
+    e: &'e Entity,
+    images: &crate::images::Catalogue,
+    root: &str,
+) -> context::Preview<'e> {
     context::Preview {
+        img: entity_thumb(e, images, root),
         kind: kind_label(e.kind, false),
         name: &e.name,
         text: e.role.clone().or_else(|| e.description_text.clone()),
@@ -190,9 +211,16 @@ pub fn entity_preview<'e>(e: &'e Entity, root: &str) -> context::Preview<'e> {
     }
 }
 
+/// The URL of an entity's square thumbnail, from `root`, when it has a picture.
+fn entity_thumb(e: &Entity, images: &crate::images::Catalogue, root: &str) -> Option<String> {
+    let image = e.image.as_deref()?;
+    super::images::thumb_url(images.get(&image.source)?, root)
+}
+
 /// What a term's preview card shows, with links from `root`.
 pub fn term_preview<'t>(t: &'t Term, root: &str) -> context::Preview<'t> {
     context::Preview {
+        img: None,
         kind: "Glossary",
         name: &t.term,
         text: Some(t.definition_text.clone()),
@@ -202,8 +230,13 @@ pub fn term_preview<'t>(t: &'t Term, root: &str) -> context::Preview<'t> {
 }
 
 /// What templates get for an entity in a list, with links from `root`.
-pub fn entity_link<'e>(e: &'e Entity, root: &str) -> context::EntityLink<'e> {
+pub fn entity_link<'e>(
+    e: &'e Entity,
+    images: &crate::images::Catalogue,
+    root: &str,
+) -> context::EntityLink<'e> {
     context::EntityLink {
+        thumb: entity_thumb(e, images, root),
         id: &e.id,
         name: &e.name,
         kind: e.kind.as_str(),

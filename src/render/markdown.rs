@@ -9,6 +9,8 @@ use syntect::parsing::SyntaxSet;
 
 use super::escape::{escape_attr, escape_html, push_attr};
 use super::fragments::{self, Fragments};
+use super::images::{self, Loading};
+use crate::images::Catalogue;
 use crate::resolve::markdown::{HeadingIds, options};
 use crate::site::{Doc, Mark, Ref, Site};
 
@@ -22,20 +24,21 @@ static SYNTAXES: LazyLock<SyntaxSet> = LazyLock::new(SyntaxSet::load_defaults_ne
 ///
 /// The source is parsed again and resolve's decisions replayed: paragraph and heading ids come
 /// from the same counters in the same order, auto-links from the recorded text runs.
-pub fn to_html(doc: &Doc, site: &Site, root: &str) -> String {
-    write_html(doc, site, root, None)
+pub fn to_html(doc: &Doc, site: &Site, images: &Catalogue, root: &str) -> String {
+    write_html(doc, site, images, root, None)
 }
 
 /// [`to_html`] for a page at `fragments::ROOT` (articles, entity pages), with the opening
 /// tags of references taken from `pieces`, made once per build: an article links 40-odd names,
 /// and 10,000 articles link the same 5,000 entities.
 pub fn to_html_with(doc: &Doc, site: &Site, pieces: &Fragments) -> String {
-    write_html(doc, site, fragments::ROOT, Some(pieces))
+    write_html(doc, site, pieces.images(), fragments::ROOT, Some(pieces))
 }
 
 fn write_html<'e>(
     doc: &'e Doc,
     site: &Site,
+    catalogue: &Catalogue,
     root: &str,
     pieces: Option<&'e Fragments<'_>>,
 ) -> String {
@@ -59,6 +62,10 @@ fn write_html<'e>(
     // Per open link: Some(true) an entity/term link, Some(false) one to an unknown id (its
     // text stays, the link goes), None an ordinary link.
     let mut open_links: Vec<Option<bool>> = Vec::new();
+    // Images in text order, as resolve listed them; the next one's index.
+    let mut image_index = 0usize;
+    // A paragraph that is one image, written as a figure: its closing tag is `</figure>`.
+    let mut in_figure = false;
     while let Some(event) = parser.next() {
         match event {
             Event::Text(first) => {
@@ -141,10 +148,22 @@ fn write_html<'e>(
                     events.push(Event::Html(highlight(&lang, &text).into()));
                 }
             }
-            Event::Start(Tag::Paragraph) if doc.anchors => {
-                blocks += 1;
-                events.push(Event::Html(block_open("p", blocks).into()));
+            Event::Start(Tag::Paragraph) => {
+                let figure = matches!(parser.peek(), Some(Event::Start(Tag::Image { .. })))
+                    && processed(doc, catalogue, image_index).is_some_and(|(i, _)| i.standalone);
+                if doc.anchors {
+                    blocks += 1;
+                }
+                if figure {
+                    in_figure = true;
+                    // Opened with the figure's markup at the image's end.
+                } else if doc.anchors {
+                    events.push(Event::Html(block_open("p", blocks).into()));
+                } else {
+                    events.push(Event::Start(Tag::Paragraph));
+                }
             }
+            Event::End(TagEnd::Paragraph) if in_figure => in_figure = false,
             Event::Start(Tag::Item) if doc.anchors => {
                 blocks += 1;
                 events.push(Event::Html(block_open("li", blocks).into()));
@@ -208,12 +227,54 @@ fn write_html<'e>(
                 title,
                 id,
             }) => {
-                events.push(Event::Start(Tag::Image {
-                    link_type,
-                    dest_url: rebase(&dest_url, root),
-                    title,
-                    id,
-                }));
+                let index = image_index;
+                image_index += 1;
+                let Some((image, p)) = processed(doc, catalogue, index) else {
+                    events.push(Event::Start(Tag::Image {
+                        link_type,
+                        dest_url: rebase(&dest_url, root),
+                        title,
+                        id,
+                    }));
+                    continue;
+                };
+                // The alt text is the image's: skip it, counting its runs of text as resolve did.
+                let mut depth = 1;
+                let mut in_text = false;
+                for inner in parser.by_ref() {
+                    match inner {
+                        Event::Start(Tag::Image { .. }) => depth += 1,
+                        Event::End(TagEnd::Image) => {
+                            depth -= 1;
+                            if depth == 0 {
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                    let text = matches!(inner, Event::Text(_));
+                    if text && !in_text {
+                        run += 1;
+                    }
+                    in_text = text;
+                }
+                let html = if in_figure {
+                    let id = doc
+                        .anchors
+                        .then(|| ["p-", itoa::Buffer::new().format(blocks)].concat());
+                    images::figure(
+                        image,
+                        p,
+                        root,
+                        images::BODY_SIZES,
+                        Loading::Lazy,
+                        "figure",
+                        id.as_deref(),
+                    )
+                } else {
+                    images::picture(image, p, root, images::BODY_SIZES, Loading::Lazy)
+                };
+                events.push(Event::Html(html.into()));
             }
             other => events.push(other),
         }
@@ -221,6 +282,16 @@ fn write_html<'e>(
     let mut html = String::with_capacity(source.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     html
+}
+
+/// Image `index` of `doc` and its processed form, when gloss processed it.
+fn processed<'a>(
+    doc: &'a Doc,
+    catalogue: &'a Catalogue,
+    index: usize,
+) -> Option<(&'a crate::site::Image, &'a crate::images::Processed)> {
+    let image = doc.images.get(index)?.as_deref()?;
+    Some((image, catalogue.get(&image.source)?))
 }
 
 /// `<p id="p-N">`: concatenated, not `format!`ted, since every paragraph of every article has

@@ -10,6 +10,7 @@ mod context;
 pub mod escape;
 mod feeds;
 mod fragments;
+pub mod images;
 pub mod markdown;
 pub mod search;
 pub mod seo;
@@ -23,6 +24,7 @@ use tera::Context;
 
 use crate::content::{Date, EntityKind};
 use crate::diagnostics::Diagnostic;
+use crate::images::Catalogue;
 use crate::site::{Article, Entity, Site};
 use crate::theme::Theme;
 pub use templates::Templates;
@@ -48,6 +50,13 @@ impl OutputFile {
 /// are made, so a large site is never held in memory whole; `check` only counts them.
 pub trait Sink: Sync {
     fn put(&self, file: OutputFile) -> Result<(), SinkError>;
+
+    /// Puts the file at `from` (a processed image in the cache) at `path`. By default it is
+    /// read and put; the write stage links it instead of copying its bytes.
+    fn link(&self, path: String, from: &std::path::Path) -> Result<(), SinkError> {
+        let bytes = std::fs::read(from).map_err(|e| SinkError(Box::new(e)))?;
+        self.put(OutputFile::new(path, bytes))
+    }
 }
 
 /// A sink that could not take a file (a disk error, an unsafe path).
@@ -61,6 +70,10 @@ pub struct Discard;
 
 impl Sink for Discard {
     fn put(&self, _: OutputFile) -> Result<(), SinkError> {
+        Ok(())
+    }
+
+    fn link(&self, _: String, _: &std::path::Path) -> Result<(), SinkError> {
         Ok(())
     }
 }
@@ -175,8 +188,13 @@ impl Selection {
 
 /// Renders every page of the site into `sink`. Template problems come back as diagnostics; a
 /// render that fails has still given some files to the sink, which must then be thrown away.
-pub fn render(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<Stats, RenderError> {
-    render_selected(site, theme, sink, &Selection::all())
+pub fn render(
+    site: &Site,
+    theme: &Theme,
+    images: &Catalogue,
+    sink: &dyn Sink,
+) -> Result<Stats, RenderError> {
+    render_selected(site, theme, images, sink, &Selection::all())
 }
 
 /// The parsed templates, the theme's static files (highlighting included) and the paths pages
@@ -209,9 +227,13 @@ fn prepare(
 
 /// The search index alone (`pagefind/`), from the article and entity pages rendered again and
 /// the glossary: `gloss serve` builds it in the background after edits.
-pub fn search_index(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, RenderError> {
+pub fn search_index(
+    site: &Site,
+    theme: &Theme,
+    images: &Catalogue,
+) -> Result<Vec<OutputFile>, RenderError> {
     let (templates, _, asset_paths) = prepare(site, theme)?;
-    let pieces = fragments::Fragments::new(site);
+    let pieces = fragments::Fragments::new(site, images);
     let r = Renderer {
         site,
         templates: &templates,
@@ -250,12 +272,13 @@ pub fn search_index(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, Rende
 pub fn render_selected(
     site: &Site,
     theme: &Theme,
+    images: &Catalogue,
     sink: &dyn Sink,
     selection: &Selection,
 ) -> Result<Stats, RenderError> {
     use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
     let (templates, static_files, asset_paths) = prepare(site, theme)?;
-    let pieces = fragments::Fragments::new(site);
+    let pieces = fragments::Fragments::new(site, images);
     let r = Renderer {
         site,
         templates: &templates,
@@ -356,6 +379,11 @@ pub fn render_selected(
         }
         if selection.all {
             emit(feeds::robots(site))?;
+            // Processed images, from the cache; counted, never precompressed.
+            for (path, from) in images.files() {
+                files.fetch_add(1, Relaxed);
+                sink.link(path, &from)?;
+            }
         }
         if selection.all || selection.statics {
             // Plain names too, for links written by hand in content or custom templates.
@@ -597,6 +625,18 @@ impl Renderer<'_> {
                             .map(|d| markdown::to_html_with(d, site, self.pieces)),
                         wikidata: entity.wikidata.as_deref(),
                         wikidata_url: entity.wikidata.as_deref().map(seo::wikidata_url),
+                        image_html: entity.image.as_deref().and_then(|image| {
+                            let p = self.pieces.images().get(&image.source)?;
+                            Some(images::figure(
+                                image,
+                                p,
+                                fragments::ROOT,
+                                images::ENTITY_SIZES,
+                                images::Loading::Lead,
+                                "entity-image",
+                                None,
+                            ))
+                        }),
                     },
                 );
                 let mentions: Vec<context::MentionCtx> = entity
@@ -638,7 +678,7 @@ impl Renderer<'_> {
                         }
                         list.sort_by_cached_key(|e| (e.name.to_lowercase(), e.id.clone()));
                         let entities: Vec<context::EntityLink> =
-                            list.iter().map(|e| fragments::entity_link(e, &root)).collect();
+                            list.iter().map(|e| fragments::entity_link(e, self.pieces.images(), &root)).collect();
                         Some(json!({"kind": kind.as_str(), "label": kind_label(kind, true), "entities": entities}))
                     })
                     .collect();
@@ -664,7 +704,7 @@ impl Renderer<'_> {
                         "id": t.id,
                         "term": t.term,
                         "aliases": t.aliases,
-                        "definition_html": markdown::to_html(&t.definition, site, &root),
+                        "definition_html": markdown::to_html(&t.definition, site, self.pieces.images(), &root),
                         "articles": t.mentions.iter().map(|m| {
                             let a = &site.articles[m.article];
                             json!({"title": a.title, "url": format!("{root}articles/{}/", a.slug)})
@@ -800,7 +840,10 @@ impl Renderer<'_> {
                 let path = format!("{}/", page.slug);
                 let root = root_for(&path);
                 let mut ctx = self.context(&path, "page", &page.title, page.description.as_deref());
-                ctx.insert("body_html", &markdown::to_html(&page.body, site, &root));
+                ctx.insert(
+                    "body_html",
+                    &markdown::to_html(&page.body, site, self.pieces.images(), &root),
+                );
                 ctx.insert(
                     "preview_data",
                     &self.preview_data(std::iter::once(&page.body), &root),
@@ -942,7 +985,10 @@ impl Renderer<'_> {
             match r {
                 crate::site::Ref::Entity(id) => {
                     if let Some(e) = site.entity(id) {
-                        entities.insert(&**id, fragments::entity_preview(e, root));
+                        entities.insert(
+                            &**id,
+                            fragments::entity_preview(e, self.pieces.images(), root),
+                        );
                     }
                 }
                 crate::site::Ref::Term(id) => {
@@ -1001,6 +1047,11 @@ impl Renderer<'_> {
 
     fn article_summary<'s>(&self, a: &'s Article, root: &str) -> context::Summary<'s> {
         context::Summary {
+            thumb: a
+                .image
+                .as_deref()
+                .and_then(|i| self.pieces.images().get(&i.source))
+                .and_then(|p| images::thumb(p, root)),
             title: &a.title,
             url: [root, "articles/", &a.slug, "/"].concat(),
             dek: a.dek.as_deref(),
@@ -1031,7 +1082,23 @@ impl Renderer<'_> {
         let site = self.site;
         let root = ARTICLE_ROOT;
 
+        let lead = a
+            .image
+            .as_deref()
+            .and_then(|i| Some((i, self.pieces.images().get(&i.source)?)));
         context::ArticleCtx {
+            image: lead.map(|(image, p)| context::LeadImage {
+                html: images::figure(
+                    image,
+                    p,
+                    root,
+                    images::LEAD_SIZES,
+                    images::Loading::Lead,
+                    "lead-image",
+                    None,
+                ),
+                social: images::social(image, p, &site.config.base_url),
+            }),
             slug: &a.slug,
             title: &a.title,
             dek: a.dek.as_deref(),

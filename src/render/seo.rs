@@ -25,6 +25,9 @@ pub struct EntityLd<'a> {
     kind: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     description: Option<&'a str>,
+    /// The entity's picture, on its own page.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    image: Vec<super::images::ImageObjectLd<'a>>,
     name: &'a str,
     #[serde(rename = "sameAs", skip_serializing_if = "Option::is_none")]
     same_as: Option<String>,
@@ -38,6 +41,7 @@ pub fn entity_ld<'a>(site: &Site, entity: &'a Entity) -> EntityLd<'a> {
         context: None,
         kind: entity.kind.schema_type(),
         description: entity.role.as_deref(),
+        image: Vec::new(),
         name: &entity.name,
         same_as: entity.wikidata.as_deref().map(wikidata_url),
         subject_of: None,
@@ -80,6 +84,9 @@ struct ArticleLd<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     description: Option<&'a str>,
     headline: &'a str,
+    /// The lead image in three crops.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    image: Vec<super::images::ImageObjectLd<'a>>,
     #[serde(rename = "inLanguage")]
     language: &'a str,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -122,6 +129,12 @@ pub fn article_json(site: &Site, article: &Article, pieces: &Fragments) -> Strin
         published: article.date.rfc3339(),
         description: article.dek.as_deref(),
         headline: &article.title,
+        image: article
+            .image
+            .as_deref()
+            .and_then(|i| Some((i, pieces.images().get(&i.source)?)))
+            .map(|(i, p)| super::images::image_objects(i, p, &site.config.base_url))
+            .unwrap_or_default(),
         language: &site.config.language,
         keywords: article.tags.iter().map(|(_, name)| name.as_str()).collect(),
         main_entity: &url,
@@ -174,6 +187,12 @@ pub fn entity_page_json(site: &Site, entity: &Entity, pieces: &Fragments) -> Str
                 .map(|m| pieces.article_json_ld(m.article))
                 .collect(),
         ),
+        image: entity
+            .image
+            .as_deref()
+            .and_then(|i| Some((i, pieces.images().get(&i.source)?)))
+            .map(|(i, p)| super::images::image_objects(i, p, &site.config.base_url))
+            .unwrap_or_default(),
         ..entity_ld(site, entity)
     };
     serde_json::to_string(&ld).expect("plain data always serializes")

@@ -67,8 +67,10 @@ pub struct Resolved {
     pub blocks: Vec<BlockText>,
     pub mentions: Vec<MentionAt>,
     pub word_count: usize,
-    /// Every ordinary link and image, for the link check.
+    /// Every ordinary link, and every image on another site, for the link check.
     pub links: Vec<Link>,
+    /// Every image of the text, in order, as written: `resolve::images` finds their files.
+    pub images: Vec<BodyImage>,
     /// Every id the text gives an element: headings, anchored blocks, footnotes.
     pub anchors: crate::site::Anchors,
     /// The whole text without markup, blocks separated by spaces; empty for a text with
@@ -78,6 +80,31 @@ pub struct Resolved {
     /// Where each run of text inside an anchored block starts: in the innermost block's text
     /// and in the source. In document order.
     runs: Vec<RunStart>,
+}
+
+/// An image as the Markdown writes it: `![alt](src "caption | credit")`.
+#[derive(Debug, Clone)]
+pub struct BodyImage {
+    pub dest: String,
+    pub title: String,
+    pub alt: String,
+    /// Where it is written.
+    pub location: Location,
+    /// Alone in its paragraph: a figure.
+    pub standalone: bool,
+}
+
+/// Whether a link or image destination points at another site (or is a `data:` URL): not a
+/// file of the site.
+pub fn is_remote(dest: &str) -> bool {
+    let dest = dest.trim();
+    dest.starts_with("//")
+        || dest.split_once(':').is_some_and(|(scheme, _)| {
+            !scheme.is_empty()
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+        })
 }
 
 #[derive(Debug)]
@@ -148,6 +175,7 @@ pub fn resolve(
         link_stack: Vec::new(),
         code_depth: 0,
         image_depth: 0,
+        image: None,
         html_link_depth: 0,
         heading: None,
         heading_ids: HeadingIds::default(),
@@ -165,6 +193,9 @@ pub fn resolve(
             while let Some((Event::Text(more), _)) = events.get(i + 1) {
                 text.to_mut().push_str(more);
                 i += 1;
+            }
+            if let Some(image) = &mut w.image {
+                image.alt.push_str(&text);
             }
             if let Some(&block) = w.block_stack.last() {
                 w.out.runs.push(RunStart {
@@ -194,17 +225,36 @@ pub fn resolve(
                     }
                 }
             }
-            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+            Event::Start(Tag::Image {
+                dest_url, title, ..
+            }) => {
+                let location = Location::new(file, base + range.start..base + range.end);
+                if is_remote(dest_url) {
+                    w.out.links.push(Link {
+                        dest: dest_url.to_string(),
+                        location: location.clone(),
+                    });
+                }
+                if w.image_depth == 0 {
+                    let after_paragraph =
+                        i > 0 && matches!(events[i - 1].0, Event::Start(Tag::Paragraph));
+                    w.image = Some(BodyImage {
+                        dest: dest_url.to_string(),
+                        title: title.to_string(),
+                        alt: String::new(),
+                        location,
+                        standalone: after_paragraph,
+                    });
+                }
+                w.image_depth += 1;
+            }
+            Event::Start(Tag::Link { dest_url, .. }) => {
                 let span = base + range.start..base + range.end;
                 w.out.links.push(Link {
                     dest: dest_url.to_string(),
                     location: Location::new(file, span),
                 });
-                if matches!(event, Event::Start(Tag::Image { .. })) {
-                    w.image_depth += 1;
-                } else {
-                    w.link_stack.push(LinkKind::Plain);
-                }
+                w.link_stack.push(LinkKind::Plain);
             }
             Event::Start(Tag::FootnoteDefinition(label)) => {
                 w.out.anchors.named.insert(label.to_string());
@@ -225,8 +275,22 @@ pub fn resolve(
             Event::End(TagEnd::Heading(_)) => w.close_heading(),
             Event::Start(Tag::CodeBlock(_)) => w.code_depth += 1,
             Event::End(TagEnd::CodeBlock) => w.code_depth -= 1,
-            Event::End(TagEnd::Image) => w.image_depth -= 1,
-            Event::Code(code) => w.append_text(code),
+            Event::End(TagEnd::Image) => {
+                w.image_depth -= 1;
+                if w.image_depth == 0
+                    && let Some(mut image) = w.image.take()
+                {
+                    image.standalone &=
+                        matches!(events.get(i + 1), Some((Event::End(TagEnd::Paragraph), _)));
+                    w.out.images.push(image);
+                }
+            }
+            Event::Code(code) => {
+                if let Some(image) = &mut w.image {
+                    image.alt.push_str(code);
+                }
+                w.append_text(code)
+            }
             Event::SoftBreak | Event::HardBreak => w.append_text(" "),
             Event::InlineHtml(html) => {
                 let lower = html.to_ascii_lowercase();
@@ -354,6 +418,8 @@ struct Walker<'s, 'l> {
     link_stack: Vec<LinkKind>,
     code_depth: usize,
     image_depth: usize,
+    /// The image being read, its alt text so far.
+    image: Option<BodyImage>,
     html_link_depth: usize,
     /// (an explicit `{#id}`, the heading's text so far)
     heading: Option<(Option<String>, String)>,

@@ -6,6 +6,7 @@
 
 pub mod annotations;
 pub mod autolink;
+mod images;
 pub mod links;
 pub mod markdown;
 
@@ -31,6 +32,8 @@ use markdown::Settings;
 pub struct Known {
     pub entities: BTreeSet<String>,
     pub terms: BTreeSet<String>,
+    /// The site's `content/` folder, where image files are looked up.
+    pub content: std::path::PathBuf,
 }
 
 impl Known {
@@ -141,7 +144,11 @@ impl Registries {
     }
 }
 
-fn build_registries(loaded: &Loaded, autolink: crate::config::AutolinkMode) -> Registries {
+fn build_registries(
+    loaded: &Loaded,
+    autolink: crate::config::AutolinkMode,
+    content: &std::path::Path,
+) -> Registries {
     let mut diags = Diagnostics::new();
     let entity_defs = dedupe(
         loaded
@@ -162,6 +169,7 @@ fn build_registries(loaded: &Loaded, autolink: crate::config::AutolinkMode) -> R
     let known = Known {
         entities: entity_defs.keys().cloned().collect(),
         terms: term_defs.keys().cloned().collect(),
+        content: content.to_path_buf(),
     };
     let linker = build_linker(&entity_defs, &term_defs, &mut diags);
     let locations: BTreeMap<Ref, Location> = entity_defs
@@ -249,7 +257,11 @@ fn resolve_inner(
     let registries = match cached {
         Some(registries) => Arc::clone(registries),
         None => {
-            let registries = Arc::new(build_registries(loaded, config.autolink));
+            let registries = Arc::new(build_registries(
+                loaded,
+                config.autolink,
+                &config.root.join("content"),
+            ));
             if let Some(cache) = cache.as_deref_mut() {
                 *cache = Cache {
                     generation: cache.generation + 1,
@@ -838,7 +850,7 @@ fn resolve_article(
         anchors: true,
         marks: &marks,
     };
-    let body = markdown::resolve(
+    let mut body = markdown::resolve(
         raw.body(),
         raw.body_start,
         &raw.file,
@@ -846,6 +858,16 @@ fn resolve_article(
         &settings,
         &mut diags,
     );
+    body.doc.images = images::from_body(&body.images, &known.content, &mut diags);
+    let image = front.image.as_ref().and_then(|image| {
+        images::from_yaml(
+            image,
+            &meta.file,
+            meta.range.start,
+            &known.content,
+            &mut diags,
+        )
+    });
 
     if front.key_points.is_empty() {
         diags.push(
@@ -1075,6 +1097,7 @@ fn resolve_article(
         section: front.section.clone(),
         tags,
         draft: front.draft,
+        image,
         key_points,
         background,
         timeline: front
@@ -1126,7 +1149,8 @@ fn resolve_fragment(
         marks: &[],
     };
     let mut local = Vec::new();
-    let resolved = markdown::resolve(md, 0, &scratch, known, &settings, &mut local);
+    let mut resolved = markdown::resolve(md, 0, &scratch, known, &settings, &mut local);
+    resolved.doc.images = images::from_body(&resolved.images, &known.content, &mut local);
     for mut d in local {
         if let Some(location) = &d.location {
             let snippet = &md[location.span.clone()];
@@ -1160,9 +1184,19 @@ fn build_entity(
         }
         None => (None, None),
     };
+    let image = raw.image.as_ref().and_then(|image| {
+        images::from_yaml(
+            image,
+            &location.file,
+            location.span.start,
+            &known.content,
+            &mut local,
+        )
+    });
     diags.extend(local);
     Entity {
         info: Arc::new(EntityInfo {
+            image,
             id: id.to_string(),
             name: raw.name.trim().to_string(),
             aliases: raw.aliases,
@@ -1397,7 +1431,7 @@ fn resolve_pages(
             anchors: false,
             marks: &[],
         };
-        let body = markdown::resolve(
+        let mut body = markdown::resolve(
             raw.body(),
             raw.body_start,
             &raw.file,
@@ -1405,6 +1439,7 @@ fn resolve_pages(
             &settings,
             &mut local,
         );
+        body.doc.images = images::from_body(&body.images, &known.content, &mut local);
         diags.extend(local);
         out.push(Page {
             slug: raw.slug.clone(),

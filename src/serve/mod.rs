@@ -16,6 +16,13 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, SystemTime};
 
+/// What the background indexer needs of a good build.
+type Snapshot = (
+    Arc<crate::site::Site>,
+    crate::theme::Theme,
+    Arc<crate::images::Catalogue>,
+);
+
 pub use session::{Outcome, Session, SessionOptions};
 
 use crate::diagnostics::Diagnostic;
@@ -305,7 +312,7 @@ fn rebuild_loop(
     session: &mut Session,
     state: &State,
     reporter: &mut impl Reporter,
-    indexer: &std::sync::mpsc::Sender<(Arc<crate::site::Site>, crate::theme::Theme)>,
+    indexer: &std::sync::mpsc::Sender<Snapshot>,
 ) {
     let root = session.root().to_path_buf();
     while let Ok(first) = rx.recv() {
@@ -389,10 +396,8 @@ fn apply(state: &State, result: Result<Outcome, Vec<Diagnostic>>, reporter: &mut
 /// Builds the search index on its own thread after good builds, so that page reloads never wait
 /// for it; when several builds queue up, only the newest is indexed. Pagefind cannot update an
 /// index in place, so each run indexes the whole site.
-fn start_indexer(
-    state: Arc<State>,
-) -> std::sync::mpsc::Sender<(Arc<crate::site::Site>, crate::theme::Theme)> {
-    let (tx, rx) = std::sync::mpsc::channel::<(Arc<crate::site::Site>, crate::theme::Theme)>();
+fn start_indexer(state: Arc<State>) -> std::sync::mpsc::Sender<Snapshot> {
+    let (tx, rx) = std::sync::mpsc::channel::<Snapshot>();
     let _ = std::thread::Builder::new()
         .name("gloss-search".into())
         .spawn(move || {
@@ -400,7 +405,8 @@ fn start_indexer(
                 while let Ok(newer) = rx.try_recv() {
                     snapshot = newer;
                 }
-                let Ok(files) = crate::render::search_index(&snapshot.0, &snapshot.1) else {
+                let Ok(files) = crate::render::search_index(&snapshot.0, &snapshot.1, &snapshot.2)
+                else {
                     continue; // the build itself reports template problems
                 };
                 let current = state.current();

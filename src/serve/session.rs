@@ -39,6 +39,8 @@ struct Last {
     config: Config,
     theme: Theme,
     site: Arc<Site>,
+    /// The processed images the pages link, from the shared image cache.
+    images: Arc<crate::images::Catalogue>,
     resolve_generation: u64,
     /// Every file of the site, by path.
     paths: BTreeSet<String>,
@@ -91,11 +93,11 @@ impl Session {
     }
 
     /// The last good build's site and theme, for the search index (when the site wants one).
-    pub fn searchable(&self) -> Option<(Arc<Site>, Theme)> {
+    pub fn searchable(&self) -> Option<(Arc<Site>, Theme, Arc<crate::images::Catalogue>)> {
         self.last
             .as_ref()
             .filter(|l| l.config.search)
-            .map(|l| (Arc::clone(&l.site), l.theme.clone()))
+            .map(|l| (Arc::clone(&l.site), l.theme.clone(), Arc::clone(&l.images)))
     }
 
     /// Makes the next rebuild read these files again, whatever their time stamps say.
@@ -103,6 +105,18 @@ impl Session {
         let paths: Vec<&std::path::Path> = paths.into_iter().collect();
         for path in &paths {
             self.load_cache.forget(path);
+        }
+        // An image added, replaced or removed can settle or raise a problem in any text that
+        // names it (a missing file): resolve everything again. Unchanged images still come
+        // from the image cache.
+        let is_text = |p: &std::path::Path| {
+            matches!(
+                p.extension().and_then(|e| e.to_str()),
+                Some("md" | "yaml" | "yml" | "toml" | "html" | "css" | "js")
+            )
+        };
+        if paths.iter().any(|p| p.extension().is_some() && !is_text(p)) {
+            self.resolve_cache = resolve::Cache::default();
         }
         self.load_cache.trust_watcher(&paths);
     }
@@ -159,8 +173,15 @@ impl Session {
             return Err(diags.into_vec());
         }
         lap("links", &mut phases);
+        let (images, _) = crate::images::process(&site, &mut diags);
+        if diags.has_errors() {
+            return Err(diags.into_vec());
+        }
+        lap("images", &mut phases);
 
         let (selection, css_only) = match &self.last {
+            // An image that changed has new file names: every page that shows it links anew.
+            Some(last) if last.images.files() != images.files() => (Selection::all(), false),
             Some(last) => affected(last, &config, &theme, &site, generation),
             None => (Selection::all(), false),
         };
@@ -169,7 +190,7 @@ impl Session {
         let stats = if selection.is_empty() {
             render::Stats::default()
         } else {
-            match render::render_selected(&site, &theme, &sink, &selection) {
+            match render::render_selected(&site, &theme, &images, &sink, &selection) {
                 Ok(stats) => stats,
                 Err(render::RenderError::Templates(errors)) => {
                     diags.extend(errors);
@@ -204,6 +225,7 @@ impl Session {
             config,
             theme,
             site: Arc::new(site),
+            images: Arc::new(images),
             resolve_generation: generation,
             paths,
             links,

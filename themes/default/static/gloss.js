@@ -140,6 +140,14 @@
   }
   function fill(d) {
     card.textContent = "";
+    if (d.img) {
+      var img = el("img", "gloss-card-img");
+      img.src = d.img;
+      img.alt = "";
+      img.width = 64;
+      img.height = 64;
+      card.appendChild(img);
+    }
     if (d.kind) card.appendChild(el("p", "gloss-card-kind", d.kind));
     card.appendChild(el("p", "gloss-card-name", d.name));
     if (d.text) card.appendChild(el("p", "gloss-card-text", d.text));
