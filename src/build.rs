@@ -21,6 +21,9 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Treat warnings as errors: nothing is written when there are any.
     pub deny_warnings: bool,
+    /// `gloss check`: images are decoded to find problems, but not encoded, and the image
+    /// cache is read, never written.
+    pub check_only: bool,
 }
 
 #[derive(Debug)]
@@ -169,7 +172,12 @@ pub fn generate(options: &BuildOptions, sink: &dyn render::Sink) -> Result<Rende
     }
     // Images only once the text is sound: a build that fails on a typo should not first
     // spend a minute decoding photographs.
-    let (images, image_stats) = images::process(&site, &mut diags);
+    let mode = if options.check_only {
+        images::Mode::Check
+    } else {
+        images::Mode::Build
+    };
+    let (images, image_stats) = images::process(&site, mode, &mut diags);
     t = timings.record(
         "images",
         t,

@@ -49,6 +49,7 @@ fn run(command: Command, out: Output) -> Result<(), u8> {
                 base_url: args.site.base_url,
                 drafts: args.site.drafts,
                 deny_warnings: args.site.deny_warnings,
+                check_only: false,
             };
             match gloss::build(&options) {
                 Ok(report) => {
@@ -75,6 +76,7 @@ fn run(command: Command, out: Output) -> Result<(), u8> {
                 base_url: args.base_url,
                 drafts: args.drafts,
                 deny_warnings: args.deny_warnings,
+                check_only: true,
             };
             match gloss::generate(&options, &gloss::render::Discard) {
                 Ok(rendered) => {

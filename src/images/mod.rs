@@ -117,6 +117,15 @@ impl Catalogue {
     }
 }
 
+/// Whether the stage makes files or only looks for problems.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Make every file, through the cache.
+    Build,
+    /// `gloss check`: decode what the cache does not hold, encode nothing, write nothing.
+    Check,
+}
+
 /// What a build's image stage did, for `--timings`.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Stats {
@@ -163,7 +172,7 @@ fn uses<'s>(site: &'s Site) -> Vec<(&'s str, &'s Image)> {
 
 /// Processes every image of `site`, from the cache where it can. Problems with an image file
 /// become errors at the place that first names it.
-pub fn process(site: &Site, diags: &mut Diagnostics) -> (Catalogue, Stats) {
+pub fn process(site: &Site, mode: Mode, diags: &mut Diagnostics) -> (Catalogue, Stats) {
     let uses = uses(site);
     if uses.is_empty() {
         return (Catalogue::default(), Stats::default());
@@ -176,7 +185,7 @@ pub fn process(site: &Site, diags: &mut Diagnostics) -> (Catalogue, Stats) {
         // One image is a long job: hand them out one at a time.
         .with_max_len(1)
         .map(|(source, image)| {
-            let result = one(&cache, &content, source, image, config);
+            let result = one(&cache, &content, source, image, config, mode);
             (*source, result)
         })
         .collect();
@@ -205,7 +214,9 @@ pub fn process(site: &Site, diags: &mut Diagnostics) -> (Catalogue, Stats) {
             }
         }
     }
-    cache.finish(stamps, &used);
+    if mode == Mode::Build {
+        cache.finish(stamps, &used);
+    }
     (catalogue, stats)
 }
 
@@ -227,6 +238,7 @@ fn one(
     source: &str,
     image: &Image,
     config: &crate::config::Config,
+    mode: Mode,
 ) -> Outcome {
     let path = content.join(source);
     let fail = |e: pipeline::ImageError, stamped: Option<Stamped>| {
@@ -286,6 +298,17 @@ fn one(
         Some(bytes) => bytes,
         None => std::fs::read(&path).map_err(|e| fail(e.into(), None))?,
     };
+    if mode == Mode::Check {
+        let (width, height) =
+            pipeline::inspect(&bytes, svg, &settings).map_err(|e| fail(e, stamped.clone()))?;
+        let meta = cache::Meta {
+            width,
+            height,
+            svg,
+            files: Vec::new(),
+        };
+        return Ok(made(meta, false, stamped));
+    }
     let output = pipeline::process(&bytes, svg, &settings).map_err(|e| fail(e, stamped.clone()))?;
     drop(bytes);
     let meta = cache.write(&key, &output).map_err(|e| {

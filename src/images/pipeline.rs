@@ -118,6 +118,26 @@ pub fn process(bytes: &[u8], svg: bool, settings: &Settings) -> Result<Output, I
     if svg {
         return process_svg(bytes, settings);
     }
+    let decoded = decode(bytes, settings)?;
+    encode_all(decoded, settings)
+}
+
+/// Checks that `bytes` decode, without encoding anything: the upright size.
+pub fn inspect(bytes: &[u8], svg: bool, settings: &Settings) -> Result<(u32, u32), ImageError> {
+    if svg {
+        let tree = parse_svg(bytes)?;
+        let size = tree.size();
+        return Ok((
+            size.width().round().max(1.0) as u32,
+            size.height().round().max(1.0) as u32,
+        ));
+    }
+    let decoded = decode(bytes, settings)?;
+    Ok((decoded.width(), decoded.height()))
+}
+
+/// Decodes a raster image, upright, after checking its format and its size.
+fn decode(bytes: &[u8], settings: &Settings) -> Result<DynamicImage, ImageError> {
     let format = image::guess_format(bytes).map_err(|_| {
         if looks_like_text(bytes) {
             ImageError::Corrupt("the file is not an image".into())
@@ -158,6 +178,11 @@ pub fn process(bytes: &[u8], svg: bool, settings: &Settings) -> Result<Output, I
         .unwrap_or(image::metadata::Orientation::NoTransforms);
     let mut decoded = DynamicImage::from_decoder(decoder).map_err(corrupt)?;
     decoded.apply_orientation(orientation);
+    Ok(decoded)
+}
+
+/// Every file of a decoded raster image.
+fn encode_all(decoded: DynamicImage, settings: &Settings) -> Result<Output, ImageError> {
     let alpha = decoded.color().has_alpha() && {
         let rgba = decoded.to_rgba8();
         rgba.pixels().any(|p| p.0[3] != 255)
@@ -376,13 +401,17 @@ static FONTS: std::sync::LazyLock<std::sync::Arc<usvg::fontdb::Database>> =
 
 /// An SVG is served as written; it is drawn to pixels only for what needs a raster (social
 /// cards, structured data, thumbnails), on white, since JPEG has no transparency.
-fn process_svg(bytes: &[u8], settings: &Settings) -> Result<Output, ImageError> {
+fn parse_svg(bytes: &[u8]) -> Result<usvg::Tree, ImageError> {
     let options = usvg::Options {
         fontdb: std::sync::Arc::clone(&FONTS),
         ..usvg::Options::default()
     };
-    let tree = usvg::Tree::from_data(bytes, &options)
-        .map_err(|e| ImageError::Corrupt(format!("invalid SVG: {e}")))?;
+    usvg::Tree::from_data(bytes, &options)
+        .map_err(|e| ImageError::Corrupt(format!("invalid SVG: {e}")))
+}
+
+fn process_svg(bytes: &[u8], settings: &Settings) -> Result<Output, ImageError> {
+    let tree = parse_svg(bytes)?;
     let size = tree.size();
     let (width, height) = (
         size.width().round().max(1.0) as u32,

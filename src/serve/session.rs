@@ -173,7 +173,7 @@ impl Session {
             return Err(diags.into_vec());
         }
         lap("links", &mut phases);
-        let (images, _) = crate::images::process(&site, &mut diags);
+        let (images, _) = crate::images::process(&site, crate::images::Mode::Build, &mut diags);
         if diags.has_errors() {
             return Err(diags.into_vec());
         }

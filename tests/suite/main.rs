@@ -19,6 +19,7 @@ mod build;
 mod commands;
 mod errors;
 mod fuzz;
+mod images;
 mod import;
 mod pages;
 mod search;
