@@ -70,6 +70,40 @@ for slug in articles:
     check(og.get("og:url") == url, f"{url}: og:url is {og.get('og:url')!r}")
     check(og.get("article:published_time"), f"{url}: no article:published_time")
 
+# Lead images as search engines and social networks read them: absolute, fetchable URLs under
+# the sub-path, three ImageObject crops with Google's licence fields.
+def fetchable(url):
+    try:
+        with urllib.request.urlopen(url) as r:
+            return r.status == 200 and r.headers.get("Content-Type", "").startswith("image/")
+    except Exception as e:  # noqa: BLE001 - any failure is the finding
+        problems.append(f"{url}: {e}")
+        return False
+
+with_images = 0
+for slug in articles:
+    url = f"{base}articles/{slug}/"
+    d = data(url)
+    news = [j for j in d["json-ld"] if j.get("@type") == "NewsArticle"]
+    og = d["opengraph"][0] if d["opengraph"] else {}
+    if not news or not news[0].get("image"):
+        check("og:image" not in og, f"{url}: og:image without a NewsArticle image")
+        continue
+    with_images += 1
+    images = news[0]["image"]
+    check(len(images) == 3, f"{url}: {len(images)} ImageObjects")
+    for img in images:
+        check(img.get("@type") == "ImageObject", f"{url}: image is a {img.get('@type')}")
+        for field in ("url", "contentUrl", "width", "height", "creditText", "copyrightNotice"):
+            check(img.get(field), f"{url}: ImageObject has no {field}")
+        check(img.get("url", "").startswith(base), f"{url}: image URL {img.get('url')} is not under {base}")
+        check(fetchable(img.get("url", "")), f"{url}: {img.get('url')} cannot be fetched")
+    og_image = og.get("og:image", "")
+    check(og_image.startswith(base), f"{url}: og:image {og_image!r} is not absolute under {base}")
+    check(fetchable(og_image), f"{url}: og:image {og_image} cannot be fetched")
+    check(og.get("og:image:width") == "1200", f"{url}: og:image:width is {og.get('og:image:width')!r}")
+check(with_images >= 2, f"only {with_images} sample articles have a lead image")
+
 # The lead explainer's fact-check note is a ClaimReview, as search engines read it.
 plan_url = f"{base}articles/what-is-in-the-peace-plan/"
 reviews = [j for j in data(plan_url)["json-ld"] if j.get("@type") == "ClaimReview"]

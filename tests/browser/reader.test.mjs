@@ -350,6 +350,7 @@ const PAGES = {
   article: ARTICLE,
   annotated: ANNOTATED,
   entity: `${BASE}entities/steve-witkoff/`,
+  entityWithPicture: `${BASE}entities/kyiv/`,
   entities: `${BASE}entities/`,
   glossary: `${BASE}glossary/`,
   timeline: `${BASE}timeline/`,
@@ -358,6 +359,68 @@ const PAGES = {
   notfound: `${BASE}no/such/page/`,
   search: `${BASE}search/`,
 };
+
+for (const [width, expected] of [[375, '-480.webp'], [1280, '-1200.webp']]) {
+  test(`lead image: at ${width} px it loads the right width from srcset, and nothing moves when it arrives`, async () => {
+    const page = await newPage({ viewport: { width, height: 800 } });
+    // Images arrive late, after the first paint: without width and height the text would jump.
+    await page.route('**/img/**', async (route) => {
+      await new Promise((r) => setTimeout(r, 400));
+      await route.continue();
+    });
+    await page.addInitScript(() => {
+      window.__shifts = [];
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) window.__shifts.push(e.value);
+      }).observe({ type: 'layout-shift', buffered: true });
+    });
+    await visit(page, ARTICLE);
+    const img = page.locator('figure.lead-image img');
+    await img.evaluate((el) => el.complete || new Promise((r) => el.addEventListener('load', r, { once: true })));
+    const { src, natural, shown, ratio } = await img.evaluate((el) => ({
+      src: el.currentSrc,
+      natural: el.naturalWidth,
+      shown: el.getBoundingClientRect().width,
+      ratio: el.getBoundingClientRect().height / el.getBoundingClientRect().width,
+    }));
+    assert.ok(src.endsWith(expected), `at ${width} px the browser chose ${src}`);
+    assert.ok(natural >= shown, `the file (${natural} px) is not narrower than its box (${shown} px)`);
+    assert.ok(Math.abs(ratio - 2 / 3) < 0.01, `the box keeps the picture's ratio (${ratio})`);
+    await page.waitForTimeout(200);
+    const shifts = await page.evaluate(() => window.__shifts);
+    assert.deepEqual(shifts.filter((v) => v > 0.001), [], 'layout shifts');
+    await page.screenshot({ path: `${SHOTS}/lead-image-${width}.png` });
+    await page.context().close();
+  });
+}
+
+test('figures and entity pictures load, with their captions and credits', async () => {
+  const page = await newPage({ viewport: { width: 1280, height: 900 } });
+  await visit(page, ARTICLE);
+  const figure = page.locator('.article-body figure.figure');
+  await figure.scrollIntoViewIfNeeded();
+  const img = figure.locator('img');
+  await img.evaluate((el) => el.complete || new Promise((r) => el.addEventListener('load', r, { once: true })));
+  assert.ok(await img.evaluate((el) => el.naturalWidth > 0), 'the SVG figure loaded');
+  assert.match(await figure.locator('figcaption').innerText(), /Gloss Newsroom graphic/);
+  await visit(page, PAGES.entityWithPicture);
+  const portrait = page.locator('figure.entity-image img');
+  await portrait.evaluate((el) => el.complete || new Promise((r) => el.addEventListener('load', r, { once: true })));
+  assert.ok(await portrait.evaluate((el) => el.naturalWidth > 0), 'the entity picture loaded');
+  await page.context().close();
+});
+
+test('preview cards show an entity\'s picture', async () => {
+  const page = await newPage({ viewport: { width: 1280, height: 900 } });
+  await visit(page, `${BASE}articles/strikes-on-kyiv-and-zaporizhzhia/`);
+  await page.locator('.article-body a.entity[data-entity="kyiv"]').first().focus();
+  const img = page.locator('#gloss-card img.gloss-card-img');
+  await img.waitFor();
+  assert.equal(await img.getAttribute('alt'), '');
+  await img.evaluate((el) => el.complete || new Promise((r) => el.addEventListener('load', r, { once: true })));
+  assert.ok(await img.evaluate((el) => el.naturalWidth > 0), 'the thumbnail loaded');
+  await page.context().close();
+});
 
 test('no horizontal scrolling at 320 px', async () => {
   const page = await newPage({ viewport: { width: 320, height: 640 } });

@@ -678,3 +678,69 @@ fn ten_thousand_requests_from_64_connections_without_an_error() {
     assert_eq!(bad, 0, "{bad} failed requests");
     eprintln!("10,000 requests in {:?}", started.elapsed());
 }
+
+/// A small JPEG of one colour.
+fn jpeg(w: u32, h: u32, shade: u8) -> Vec<u8> {
+    let mut out = Vec::new();
+    image::RgbImage::from_pixel(w, h, image::Rgb([shade, 60, 60]))
+        .write_to(
+            &mut std::io::Cursor::new(&mut out),
+            image::ImageFormat::Jpeg,
+        )
+        .unwrap();
+    out
+}
+
+#[test]
+fn an_image_edit_relinks_its_pages_and_a_missing_image_is_reported_then_settled() {
+    let t = three_articles();
+    t.file(
+        "content/articles/a.md",
+        "---\ntitle: a\ndate: 2025-11-21\ntags: [Ukraine]\nimage: { src: /images/a.jpg, alt: \"A\" }\n---\nPutin spoke with Witkoff.\n",
+    );
+    t.file("content/images/a.jpg", jpeg(600, 400, 200));
+    let mut s = session(&t);
+    let first = s.rebuild().unwrap();
+    let page = |o: &gloss::serve::Outcome| {
+        o.files
+            .iter()
+            .find(|f| f.path == "articles/a/index.html")
+            .map(|f| String::from_utf8_lossy(&f.bytes).into_owned())
+    };
+    let before = page(&first).unwrap();
+    let served_image = |o: &gloss::serve::Outcome| {
+        o.files
+            .iter()
+            .filter(|f| f.path.starts_with("img/") && f.path.ends_with("-480.webp"))
+            .count()
+    };
+    assert_eq!(served_image(&first), 1, "the image is served from memory");
+
+    // Nothing changed: nothing rendered, nothing decoded.
+    assert!(s.rebuild().unwrap().files.is_empty());
+
+    // The picture is replaced: the article links the new files.
+    t.file("content/images/a.jpg", jpeg(640, 400, 30));
+    s.touched([t.root().join("content/images/a.jpg").as_path()]);
+    let changed = s.rebuild().unwrap();
+    let after = page(&changed).expect("the article is rendered again");
+    assert_ne!(before, after);
+    assert!(after.contains("width=\"640\""), "the new picture's size");
+
+    // Removed: an error at the reference; put back: the build carries on.
+    std::fs::remove_file(t.root().join("content/images/a.jpg")).unwrap();
+    s.touched([t.root().join("content/images/a.jpg").as_path()]);
+    let errors = s.rebuild().unwrap_err();
+    assert!(
+        errors.iter().any(|d| d.code == "gloss::image-missing"),
+        "{errors:?}"
+    );
+    t.file("content/images/a.jpg", jpeg(600, 400, 200));
+    s.touched([t.root().join("content/images/a.jpg").as_path()]);
+    let settled = s.rebuild().unwrap();
+    assert_eq!(
+        page(&settled).unwrap(),
+        before,
+        "the same picture, the same page"
+    );
+}
