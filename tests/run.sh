@@ -69,6 +69,7 @@ check "xmllint flags a broken sitemap" expect_fail xmllint --noout tests/fixture
 check "benchmark script runs on a tiny corpus" env RUNS=1 WORK="$PWD/target/bench-tiny" bench/compare.sh 30
 check "benchmark script runs with bare peers" env PEERS=bare RUNS=1 WORK="$PWD/target/bench-tiny" bench/compare.sh 30
 check "scaling script runs on tiny corpora" env ROUNDS=1 WORK="$PWD/target/bench-tiny" bench/scaling.sh 20 40
+check "images benchmark runs on a tiny corpus" env RUNS=1 WORK="$PWD/target/bench-tiny" bench/images.sh 4 800 600
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -22,10 +22,20 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::site::{Image, Site};
 pub use pipeline::{Encoded, Format, Role};
 
-/// Every processed image of a build, by source path (relative to `content/`).
+/// Every processed image of a build, by source path (relative to `content/`) and focal point:
+/// one original shown with two focal points (a map whose crops centre on two cities) has two
+/// sets of crops.
 #[derive(Debug, Default)]
 pub struct Catalogue {
-    images: BTreeMap<String, Processed>,
+    images: BTreeMap<(String, FocalKey), Processed>,
+}
+
+/// A focal point as a map key: the fractions in ten-thousandths.
+type FocalKey = (u32, u32);
+
+fn focal_key(image: &Image) -> FocalKey {
+    let at = |f: f64| (f.clamp(0.0, 1.0) * 10_000.0).round() as u32;
+    (at(image.focal.0), at(image.focal.1))
 }
 
 /// One original and the files made from it.
@@ -92,8 +102,11 @@ impl Processed {
 }
 
 impl Catalogue {
-    pub fn get(&self, source: &str) -> Option<&Processed> {
-        self.images.get(source)
+    /// The processed form of `image`.
+    pub fn get(&self, image: &Image) -> Option<&Processed> {
+        // Looked up by a borrowed key would need a second map type; an image is looked up a
+        // few times a page.
+        self.images.get(&(image.source.clone(), focal_key(image)))
     }
 
     /// Every output file with the cache file it comes from, in path order.
@@ -134,13 +147,14 @@ pub struct Stats {
     pub processed: usize,
 }
 
-/// Every image `site` shows, in the order a reader meets them: articles, then entities, then
-/// pages. The first use of an original decides its focal point and is where problems with the
-/// file are reported.
+/// Every image `site` shows, once per original and focal point, in the order a reader meets
+/// them: articles, then entities, then pages. The first use is where problems with the file are
+/// reported.
 fn uses<'s>(site: &'s Site) -> Vec<(&'s str, &'s Image)> {
-    let mut uses: BTreeMap<&'s str, &'s Image> = BTreeMap::new();
+    let mut uses: BTreeMap<(&'s str, FocalKey), &'s Image> = BTreeMap::new();
     let mut add = |image: &'s Image| {
-        uses.entry(image.source.as_str()).or_insert(image);
+        uses.entry((image.source.as_str(), focal_key(image)))
+            .or_insert(image);
     };
     for article in &site.articles {
         if let Some(image) = &article.image {
@@ -167,7 +181,9 @@ fn uses<'s>(site: &'s Site) -> Vec<(&'s str, &'s Image)> {
     for page in &site.pages {
         page.body.images.iter().flatten().for_each(|i| add(i));
     }
-    uses.into_iter().collect()
+    uses.into_iter()
+        .map(|((source, _), image)| (source, image))
+        .collect()
 }
 
 /// Processes every image of `site`, from the cache where it can. Problems with an image file
@@ -180,13 +196,13 @@ pub fn process(site: &Site, mode: Mode, diags: &mut Diagnostics) -> (Catalogue, 
     let config = &site.config;
     let cache = cache::Cache::open(&config.cache_dir);
     let content = config.root.join("content");
-    let results: Vec<(&str, Outcome)> = uses
+    let results: Vec<(&str, &Image, Outcome)> = uses
         .par_iter()
         // One image is a long job: hand them out one at a time.
         .with_max_len(1)
         .map(|(source, image)| {
             let result = one(&cache, &content, source, image, config, mode);
-            (*source, result)
+            (*source, *image, result)
         })
         .collect();
     let mut catalogue = Catalogue::default();
@@ -196,7 +212,7 @@ pub fn process(site: &Site, mode: Mode, diags: &mut Diagnostics) -> (Catalogue, 
     };
     let mut stamps = BTreeMap::new();
     let mut used = Vec::new();
-    for (source, result) in results {
+    for (source, image, result) in results {
         match result {
             Ok(done) => {
                 if let Some((stamp, hash)) = done.stamped {
@@ -204,7 +220,9 @@ pub fn process(site: &Site, mode: Mode, diags: &mut Diagnostics) -> (Catalogue, 
                 }
                 stats.processed += usize::from(done.processed);
                 used.push(done.image.key.clone());
-                catalogue.images.insert(source.to_string(), done.image);
+                catalogue
+                    .images
+                    .insert((source.to_string(), focal_key(image)), done.image);
             }
             Err((d, stamped)) => {
                 if let Some((stamp, hash)) = stamped {

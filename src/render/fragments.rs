@@ -139,7 +139,7 @@ impl<'s> Fragments<'s> {
             let thumb = article
                 .image
                 .as_deref()
-                .and_then(|i| self.images.get(&i.source))
+                .and_then(|i| self.images.get(i))
                 .and_then(|p| super::images::thumb(p, ROOT));
             ArticlePieces {
                 thumb,
@@ -214,7 +214,7 @@ pub fn entity_preview<'e>(
 /// The URL of an entity's square thumbnail, from `root`, when it has a picture.
 fn entity_thumb(e: &Entity, images: &crate::images::Catalogue, root: &str) -> Option<String> {
     let image = e.image.as_deref()?;
-    super::images::thumb_url(images.get(&image.source)?, root)
+    super::images::thumb_url(images.get(image)?, root)
 }
 
 /// What a term's preview card shows, with links from `root`.

@@ -230,5 +230,5 @@ pub fn image_objects<'a>(
 
 /// The processed form of `image`, if the image stage made one.
 pub fn lookup<'c>(catalogue: &'c Catalogue, image: &Image) -> Option<&'c Processed> {
-    catalogue.get(&image.source)
+    catalogue.get(image)
 }

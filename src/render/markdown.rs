@@ -291,7 +291,7 @@ fn processed<'a>(
     index: usize,
 ) -> Option<(&'a crate::site::Image, &'a crate::images::Processed)> {
     let image = doc.images.get(index)?.as_deref()?;
-    Some((image, catalogue.get(&image.source)?))
+    Some((image, catalogue.get(image)?))
 }
 
 /// `<p id="p-N">`: concatenated, not `format!`ted, since every paragraph of every article has

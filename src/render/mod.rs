@@ -626,7 +626,7 @@ impl Renderer<'_> {
                         wikidata: entity.wikidata.as_deref(),
                         wikidata_url: entity.wikidata.as_deref().map(seo::wikidata_url),
                         image_html: entity.image.as_deref().and_then(|image| {
-                            let p = self.pieces.images().get(&image.source)?;
+                            let p = self.pieces.images().get(image)?;
                             Some(images::figure(
                                 image,
                                 p,
@@ -1050,7 +1050,7 @@ impl Renderer<'_> {
             thumb: a
                 .image
                 .as_deref()
-                .and_then(|i| self.pieces.images().get(&i.source))
+                .and_then(|i| self.pieces.images().get(i))
                 .and_then(|p| images::thumb(p, root)),
             title: &a.title,
             url: [root, "articles/", &a.slug, "/"].concat(),
@@ -1085,7 +1085,7 @@ impl Renderer<'_> {
         let lead = a
             .image
             .as_deref()
-            .and_then(|i| Some((i, self.pieces.images().get(&i.source)?)));
+            .and_then(|i| Some((i, self.pieces.images().get(i)?)));
         context::ArticleCtx {
             image: lead.map(|(image, p)| context::LeadImage {
                 html: images::figure(

@@ -132,7 +132,7 @@ pub fn article_json(site: &Site, article: &Article, pieces: &Fragments) -> Strin
         image: article
             .image
             .as_deref()
-            .and_then(|i| Some((i, pieces.images().get(&i.source)?)))
+            .and_then(|i| Some((i, pieces.images().get(i)?)))
             .map(|(i, p)| super::images::image_objects(i, p, &site.config.base_url))
             .unwrap_or_default(),
         language: &site.config.language,
@@ -190,7 +190,7 @@ pub fn entity_page_json(site: &Site, entity: &Entity, pieces: &Fragments) -> Str
         image: entity
             .image
             .as_deref()
-            .and_then(|i| Some((i, pieces.images().get(&i.source)?)))
+            .and_then(|i| Some((i, pieces.images().get(i)?)))
             .map(|(i, p)| super::images::image_objects(i, p, &site.config.base_url))
             .unwrap_or_default(),
         ..entity_ld(site, entity)

@@ -333,9 +333,9 @@ fn entities_show_their_picture_on_their_page_and_in_previews() {
     let t = SiteTest::new();
     t.file(
         "content/entities.yaml",
-        "kyiv:\n  name: Kyiv\n  kind: place\n  image: { src: images/kyiv.jpg, alt: \"Kyiv from the river\", credit: \"Gloss\" }\n",
+        "kyiv:\n  name: Kyiv\n  kind: place\n  image: { src: images/kyiv.jpg, alt: \"Kyiv from the river\", credit: \"Gloss\" }\nlviv:\n  name: Lviv\n  kind: place\n  image: { src: images/kyiv.jpg, alt: \"The same picture\", focal_point: [0.0, 0.0] }\n",
     );
-    t.file("content/images/kyiv.jpg", jpeg(800, 600));
+    t.file("content/images/kyiv.jpg", jpeg(1600, 400));
     t.article(
         "a",
         "title: \"About Kyiv\"\ndate: 2025-11-25",
@@ -354,9 +354,29 @@ fn entities_show_their_picture_on_their_page_and_in_previews() {
         .expect("a thumbnail in the preview");
     let (path, _) = resolve_href("articles/a/index.html", thumb);
     assert_eq!(image::image_dimensions(t.out(&path)).unwrap(), (320, 320));
-    // The entity index shows the portrait too.
+    // The entity index shows the portraits too: one picture, two focal points, two crops. The
+    // picture's top-left quarter is red: Lviv's square crop is at the left edge, Kyiv's in the
+    // middle, so near their top right one is red and the other blue.
     let index = t.html("entities/index.html");
-    assert_eq!(index.select("img.portrait").len(), 1);
+    let portraits = index.attrs("img.portrait", "src");
+    assert_eq!(portraits.len(), 2);
+    assert_ne!(portraits[0], portraits[1]);
+    let colour = |src: &str| {
+        let (path, _) = resolve_href("entities/index.html", src);
+        *image::open(t.out(&path))
+            .unwrap()
+            .to_rgb8()
+            .get_pixel(300, 50)
+    };
+    // Entities are listed by name: Kyiv, then Lviv.
+    assert!(
+        colour(&portraits[1])[0] > 150,
+        "Lviv's crop keeps the top left"
+    );
+    assert!(
+        colour(&portraits[0])[2] > 150,
+        "Kyiv's crop is in the middle"
+    );
 }
 
 #[test]
