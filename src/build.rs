@@ -303,6 +303,19 @@ fn check_output_dir(root: &Path, out: &Path) -> Result<(), Error> {
             )));
         }
     }
+    // The cache folder is read while the output is staged and swapped: inside the output it
+    // would be deleted by every build.
+    let overrides = Overrides::default();
+    let mut ignored = Diagnostics::new();
+    if let Some(config) = config::load(root, &overrides, &mut ignored) {
+        let cache = normalize(&std::path::absolute(&config.cache_dir).unwrap_or(config.cache_dir));
+        if cache.starts_with(&out_abs) || cache.starts_with(root_abs.join("content")) {
+            return Err(Error::Usage(format!(
+                "the cache folder `{}` is inside the output folder or content/; set `cache_dir` in site.toml to a folder of its own",
+                cache.display()
+            )));
+        }
+    }
     if out_abs.join("site.toml").exists() {
         return Err(Error::Usage(format!(
             "`{}` holds a site.toml; gloss will not replace a site's folder. Choose another --output-dir",

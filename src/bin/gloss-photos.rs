@@ -119,7 +119,7 @@ fn site(n: usize, out: &Path, width: u32, height: u32) {
     );
     write(
         &h.join("layouts/_default/single.html"),
-        b"{{ define \"main\" }}<h1>{{ .Title }}</h1>{{ with .Resources.GetMatch \"photo.jpg\" }}<picture>{{ range slice 480 800 1200 1600 }}{{ $w := printf \"%dx webp\" . }}{{ $j := printf \"%dx jpg\" . }}<source srcset=\"{{ ($.Resources.GetMatch \"photo.jpg\").Resize $w | relURL }}\"><img src=\"{{ ($.Resources.GetMatch \"photo.jpg\").Resize $j | relURL }}\" alt=\"\">{{ end }}</picture>{{ end }}{{ .Content }}{{ end }}\n",
+        b"{{ define \"main\" }}<h1>{{ .Title }}</h1>{{ with .Resources.GetMatch \"photo.jpg\" }}<picture>{{ range slice 480 800 1200 1600 }}{{ $w := printf \"%dx webp\" . }}{{ $j := printf \"%dx jpg\" . }}<source srcset=\"{{ (($.Resources.GetMatch \"photo.jpg\").Resize $w).RelPermalink }}\"><img src=\"{{ (($.Resources.GetMatch \"photo.jpg\").Resize $j).RelPermalink }}\" alt=\"\">{{ end }}</picture>{{ end }}{{ .Content }}{{ end }}\n",
     );
     for i in 0..n {
         let slug = format!("photo-{i:04}");

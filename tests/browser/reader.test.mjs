@@ -483,6 +483,7 @@ test('print: key points before the body, no previews, link URLs shown', async ()
   const aside = await page.locator('aside.key-points').boundingBox();
   const body = await page.locator('.article-body').boundingBox();
   assert.ok(aside.y + aside.height <= body.y, 'key points printed before the body');
+  assert.ok(await page.locator('figure.lead-image img').isVisible(), 'print keeps the lead image');
   // The sample's body has no external link; check the print rule on one added for the test.
   const shown = await page.evaluate(() => {
     const a = document.createElement('a');

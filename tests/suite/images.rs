@@ -504,3 +504,17 @@ fn check_reads_images_but_writes_no_cache() {
     assert_eq!(run.code(), Some(1), "{}", run.stderr());
     assert!(!t.root().join(".gloss-cache").exists());
 }
+
+#[test]
+fn the_cache_cannot_live_in_the_output_or_the_content() {
+    for dir in ["public/cache", "content/cache"] {
+        let t = site_with("", "");
+        t.file(
+            "site.toml",
+            format!("{}cache_dir = \"{dir}\"\n", crate::site_test::SITE_TOML),
+        );
+        let run = t.gloss(&["build"]);
+        assert_eq!(run.code(), Some(2), "{dir}: {}", run.stderr());
+        assert!(run.stderr().contains("cache_dir"), "{}", run.stderr());
+    }
+}
