@@ -72,6 +72,13 @@ struct RawConfig {
     /// Where processed images are kept between builds, relative to the site root.
     #[serde(default = "default_cache_dir")]
     cache_dir: String,
+    /// URLs per sitemap file; past it, `sitemap.xml` is an index of several.
+    #[serde(default = "default_sitemap_limit")]
+    sitemap_limit: usize,
+}
+
+fn default_sitemap_limit() -> usize {
+    50_000
 }
 
 fn default_image_widths() -> Vec<u32> {
@@ -132,6 +139,8 @@ pub struct Config {
     pub image_max_pixels: u64,
     /// The cache folder (processed images), absolute or relative to the working directory.
     pub cache_dir: PathBuf,
+    /// URLs per sitemap file, at most 50,000.
+    pub sitemap_limit: usize,
     /// A local preview (`gloss serve`): asset names are not fingerprinted, so that a stylesheet
     /// edit changes one file, not every page; nothing is minified or precompressed.
     pub preview: bool,
@@ -296,6 +305,7 @@ pub fn parse(
     }
     let cache_dir = root.join(&raw.cache_dir);
     Some(Config {
+        sitemap_limit: raw.sitemap_limit.clamp(1, 50_000),
         image_widths,
         image_max_pixels: (raw.image_max_megapixels * 1e6) as u64,
         cache_dir,

@@ -154,16 +154,23 @@ pub fn feed_articles(site: &Site) -> BTreeSet<usize> {
     out
 }
 
-/// A Google News sitemap: articles published within two days of the newest one.
+/// Google News takes at most this many URLs from one news sitemap.
+const NEWS_LIMIT: usize = 1000;
+
+/// A Google News sitemap: articles published within two days of the newest one (Google's
+/// window, counted from the content rather than the clock, so that a build is reproducible),
+/// newest first, at most [`NEWS_LIMIT`].
 pub fn news_sitemap(site: &Site) -> OutputFile {
     let published: Vec<_> = site.articles.iter().filter(|a| !a.draft).collect();
     let newest = published.iter().map(|a| a.date).max();
     let mut x = String::new();
     x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     x.push_str("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:news=\"http://www.google.com/schemas/sitemap-news/0.9\">\n");
+    // Articles are newest first.
     for a in published
         .iter()
         .filter(|a| newest.is_some_and(|n| a.date.days_until(n) <= 2))
+        .take(NEWS_LIMIT)
     {
         let _ = writeln!(
             x,
@@ -191,8 +198,39 @@ pub fn news_sitemap(site: &Site) -> OutputFile {
     OutputFile::new("news-sitemap.xml", x)
 }
 
-/// Every page, absolute URLs, `lastmod` where a date is known.
-pub fn sitemap(site: &Site, paths: &[(String, Option<String>)]) -> OutputFile {
+/// Every page, absolute URLs, `lastmod` where a date is known: `sitemap.xml`, or, past
+/// `sitemap_limit` URLs (the protocol allows 50,000 a file), a sitemap index at `sitemap.xml`
+/// pointing at `sitemap1.xml`, `sitemap2.xml`… of at most that many each, each listed with the
+/// latest `lastmod` it holds.
+pub fn sitemaps(site: &Site, paths: &[(String, Option<String>)]) -> Vec<OutputFile> {
+    let limit = site.config.sitemap_limit;
+    if paths.len() <= limit {
+        return vec![urlset(site, "sitemap.xml", paths)];
+    }
+    let mut files = Vec::new();
+    let mut index = String::new();
+    index.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    index.push_str("<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for (i, part) in paths.chunks(limit).enumerate() {
+        let name = format!("sitemap{}.xml", i + 1);
+        let _ = write!(
+            index,
+            "  <sitemap><loc>{}</loc>",
+            escape_xml(&site.config.base_url.join(&name))
+        );
+        // ISO dates compare as text.
+        if let Some(lastmod) = part.iter().filter_map(|(_, l)| l.as_deref()).max() {
+            let _ = write!(index, "<lastmod>{lastmod}</lastmod>");
+        }
+        index.push_str("</sitemap>\n");
+        files.push(urlset(site, &name, part));
+    }
+    index.push_str("</sitemapindex>\n");
+    files.insert(0, OutputFile::new("sitemap.xml", index));
+    files
+}
+
+fn urlset(site: &Site, name: &str, paths: &[(String, Option<String>)]) -> OutputFile {
     // About 100 bytes a URL; made to size, like the feeds.
     let mut x = String::with_capacity(256 + paths.len() * 112);
     x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
@@ -209,7 +247,7 @@ pub fn sitemap(site: &Site, paths: &[(String, Option<String>)]) -> OutputFile {
         x.push_str("</url>\n");
     }
     x.push_str("</urlset>\n");
-    OutputFile::new("sitemap.xml", x)
+    OutputFile::new(name, x)
 }
 
 pub fn robots(site: &Site) -> OutputFile {

@@ -367,7 +367,9 @@ pub fn render_selected(
         }
         if sitemaps {
             emit(feeds::news_sitemap(site))?;
-            emit(feeds::sitemap(site, &sitemap_entries(site)))?;
+            for file in feeds::sitemaps(site, &sitemap_entries(site)) {
+                emit(file)?;
+            }
         }
         if selection.all || !selection.tag_feeds.is_empty() {
             for feed in feeds::tag_feeds(site, &bodies) {

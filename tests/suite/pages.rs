@@ -161,6 +161,88 @@ fn atom_feed_and_sitemap_are_well_formed() {
     assert!(!locs.iter().any(|l| l.contains("draft")));
 }
 
+/// The `<loc>`s of an XML sitemap or sitemap index.
+fn locs(xml: &str) -> Vec<String> {
+    let doc = roxmltree::Document::parse(xml).expect("well-formed XML");
+    doc.descendants()
+        .filter(|n| n.has_tag_name("loc"))
+        .map(|n| n.text().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn past_its_limit_the_sitemap_becomes_an_index_of_files_within_it() {
+    let t = SiteTest::new();
+    t.file(
+        "site.toml",
+        format!("{}sitemap_limit = 10\n", crate::site_test::SITE_TOML),
+    );
+    for i in 0..25 {
+        t.article(
+            &format!("a{i:02}"),
+            &format!(
+                "title: A{i}\ndate: 2025-10-{:02}\ntags: [T{}]",
+                i + 1,
+                i % 3
+            ),
+            "Text.\n",
+        );
+    }
+    t.build();
+    let base = "https://example.org/explainers/";
+    let index = t.read("sitemap.xml");
+    let doc = roxmltree::Document::parse(&index).unwrap();
+    assert_eq!(doc.root_element().tag_name().name(), "sitemapindex");
+    let parts = locs(&index);
+    let mut all = Vec::new();
+    for (i, part) in parts.iter().enumerate() {
+        assert_eq!(part, &format!("{base}sitemap{}.xml", i + 1));
+        let urls = locs(&t.read(&part[base.len()..]));
+        assert!(
+            !urls.is_empty() && urls.len() <= 10,
+            "{part}: {} URLs",
+            urls.len()
+        );
+        all.extend(urls);
+    }
+    // 25 articles, 3 tags, the front page and five lists: 34 URLs in four files, none twice.
+    assert_eq!(parts.len(), 4);
+    let unique: std::collections::BTreeSet<&String> = all.iter().collect();
+    assert_eq!(unique.len(), all.len());
+    assert!(all.contains(&format!("{base}articles/a07/")));
+    // Each file is listed with the latest lastmod it holds.
+    let first = doc
+        .descendants()
+        .find(|n| n.has_tag_name("sitemap"))
+        .unwrap();
+    let lastmod = first
+        .children()
+        .find(|c| c.has_tag_name("lastmod"))
+        .unwrap();
+    assert_eq!(lastmod.text(), Some("2025-10-25"));
+    // robots.txt names the index.
+    assert!(
+        t.read("robots.txt")
+            .contains(&format!("Sitemap: {base}sitemap.xml"))
+    );
+}
+
+#[test]
+fn the_news_sitemap_keeps_the_last_two_days() {
+    let t = SiteTest::new();
+    for (slug, date) in [
+        ("new", "2025-11-25"),
+        ("day-before", "2025-11-23"),
+        ("old", "2025-11-20"),
+    ] {
+        t.article(slug, &format!("title: {slug}\ndate: {date}"), "Text.\n");
+    }
+    t.build();
+    let urls = locs(&t.read("news-sitemap.xml"));
+    let base = "https://example.org/explainers/articles/";
+    assert_eq!(urls, [format!("{base}new/"), format!("{base}day-before/")]);
+}
+
 #[test]
 fn article_json_ld_mentions_entities_with_same_as() {
     let t = two_articles();
