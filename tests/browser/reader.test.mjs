@@ -402,7 +402,7 @@ test('figures and entity pictures load, with their captions and credits', async 
   const img = figure.locator('img');
   await img.evaluate((el) => el.complete || new Promise((r) => el.addEventListener('load', r, { once: true })));
   assert.ok(await img.evaluate((el) => el.naturalWidth > 0), 'the SVG figure loaded');
-  assert.match(await figure.locator('figcaption').innerText(), /Gloss Newsroom graphic/);
+  assert.match(await figure.locator('figcaption').textContent(), /Credit: Gloss Newsroom graphic/);
   await visit(page, PAGES.entityWithPicture);
   const portrait = page.locator('figure.entity-image img');
   await portrait.evaluate((el) => el.complete || new Promise((r) => el.addEventListener('load', r, { once: true })));
