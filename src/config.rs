@@ -75,6 +75,25 @@ struct RawConfig {
     /// URLs per sitemap file; past it, `sitemap.xml` is an index of several.
     #[serde(default = "default_sitemap_limit")]
     sitemap_limit: usize,
+    /// Items per page of the lists that grow with the archive.
+    #[serde(default = "default_paginate_by")]
+    paginate_by: usize,
+    /// Per kind of list, overriding `paginate_by`.
+    #[serde(default)]
+    paginate_by_kind: RawPaginateByKind,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPaginateByKind {
+    /// Topic pages.
+    tags: Option<usize>,
+    /// The date archive's year and month pages.
+    archive: Option<usize>,
+}
+
+fn default_paginate_by() -> usize {
+    50
 }
 
 fn default_sitemap_limit() -> usize {
@@ -141,9 +160,18 @@ pub struct Config {
     pub cache_dir: PathBuf,
     /// URLs per sitemap file, at most 50,000.
     pub sitemap_limit: usize,
+    /// Items per page of each kind of paginated list.
+    pub paginate: Paginate,
     /// A local preview (`gloss serve`): asset names are not fingerprinted, so that a stylesheet
     /// edit changes one file, not every page; nothing is minified or precompressed.
     pub preview: bool,
+}
+
+/// Items per page, by kind of list (`paginate_by`, `[paginate_by_kind]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Paginate {
+    pub tags: usize,
+    pub archive: usize,
 }
 
 /// An absolute site URL that always ends in `/`, possibly with a sub-path.
@@ -306,6 +334,14 @@ pub fn parse(
     let cache_dir = root.join(&raw.cache_dir);
     Some(Config {
         sitemap_limit: raw.sitemap_limit.clamp(1, 50_000),
+        paginate: Paginate {
+            tags: raw.paginate_by_kind.tags.unwrap_or(raw.paginate_by).max(1),
+            archive: raw
+                .paginate_by_kind
+                .archive
+                .unwrap_or(raw.paginate_by)
+                .max(1),
+        },
         image_widths,
         image_max_pixels: (raw.image_max_megapixels * 1e6) as u64,
         cache_dir,

@@ -12,6 +12,7 @@ mod feeds;
 mod fragments;
 pub mod images;
 pub mod markdown;
+pub mod paginate;
 pub mod search;
 pub mod seo;
 mod templates;
@@ -179,7 +180,7 @@ impl Selection {
                 Job::Corrections => self.lists.corrections,
                 Job::Article(i) => self.articles.contains(&site.articles[i].slug),
                 Job::Entity(id) => self.entities.contains(id),
-                Job::Tag(slug) => self.tags.contains(slug),
+                Job::Tag(slug, _) => self.tags.contains(slug),
                 Job::Page(_) => self.pages,
                 Job::NotFound | Job::Search => false,
             }
@@ -316,7 +317,10 @@ pub fn render_selected(
     let mut jobs: Vec<Job> = Vec::new();
     jobs.push(Job::Glossary);
     jobs.push(Job::Timeline);
-    jobs.extend(site.tags.keys().map(|slug| Job::Tag(slug.as_str())));
+    let per = site.config.paginate.tags;
+    jobs.extend(site.tags.iter().flat_map(|(slug, tag)| {
+        (1..=paginate::count(tag.articles.len(), per)).map(move |n| Job::Tag(slug.as_str(), n))
+    }));
     jobs.push(Job::Entities);
     jobs.push(Job::Tags);
     jobs.push(Job::Corrections);
@@ -487,7 +491,8 @@ enum Job<'a> {
     Timeline,
     Tags,
     Corrections,
-    Tag(&'a str),
+    /// A topic page: the tag's slug and the page's number, from 1.
+    Tag(&'a str, usize),
     Page(usize),
     NotFound,
     Search,
@@ -816,11 +821,18 @@ impl Renderer<'_> {
                 ctx.insert("corrections", &list);
                 self.page(path, "corrections.html", &ctx)
             }
-            Job::Tag(slug) => {
+            Job::Tag(slug, number) => {
                 let tag = &site.tags[slug];
-                let path = format!("tags/{slug}/");
+                let base = ["tags/", slug, "/"].concat();
+                let path = paginate::path(&base, number);
                 let root = root_for(&path);
-                let mut ctx = self.context(&path, "tag", &tag.name, None);
+                let per = site.config.paginate.tags;
+                let total = paginate::count(tag.articles.len(), per);
+                let pager = paginate::Pager::new(&base, number, total, &root);
+                let mut ctx = self.context(&path, "tag", &pager.title(&tag.name), None);
+                if total > 1 {
+                    ctx.insert("pager", &pager);
+                }
                 ctx.insert(
                     "tag",
                     &json!({
@@ -829,12 +841,13 @@ impl Renderer<'_> {
                         "feed_url": site.config.base_url.join(&format!("tags/{slug}/atom.xml")),
                     }),
                 );
-                let list: Vec<context::Summary> = tag
-                    .articles
-                    .iter()
-                    .map(|&i| self.article_summary(&site.articles[i], &root))
-                    .collect();
+                let list: Vec<context::Summary> = tag.articles
+                    [paginate::range(number, per, tag.articles.len())]
+                .iter()
+                .map(|&i| self.article_summary(&site.articles[i], &root))
+                .collect();
                 ctx.insert("articles", &list);
+                ctx.insert("count", &tag.articles.len());
                 self.page(&path, "tag.html", &ctx)
             }
             Job::Page(i) => {
@@ -922,6 +935,7 @@ impl Renderer<'_> {
         ctx.insert_value("footer_pages", common.footer_pages.clone());
         ctx.insert("json_ld", &Value::Null);
         ctx.insert("preview_data", &Value::Null);
+        ctx.insert("pager", &Value::Null);
         ctx
     }
 

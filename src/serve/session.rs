@@ -486,10 +486,23 @@ fn gone(before: &Site, after: &Site) -> Vec<String> {
             out.push(format!("articles/{}/index.html", a.slug));
         }
     }
-    for slug in before.tags.keys() {
-        if !after.tags.contains_key(slug) {
-            out.push(format!("tags/{slug}/index.html"));
-            out.push(format!("tags/{slug}/atom.xml"));
+    let per = after.config.paginate.tags;
+    for (slug, tag) in &before.tags {
+        let base = format!("tags/{slug}/");
+        let was = crate::render::paginate::count(tag.articles.len(), before.config.paginate.tags);
+        let now = match after.tags.get(slug) {
+            Some(tag) => crate::render::paginate::count(tag.articles.len(), per),
+            None => {
+                out.push(format!("tags/{slug}/atom.xml"));
+                0
+            }
+        };
+        // Pages past the new last one (all of them when the tag is gone).
+        for n in now + 1..=was {
+            out.push(format!(
+                "{}index.html",
+                crate::render::paginate::path(&base, n)
+            ));
         }
     }
     let pages: BTreeSet<&str> = after.pages.iter().map(|p| p.slug.as_str()).collect();

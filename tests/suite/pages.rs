@@ -440,3 +440,81 @@ fn related_entities_are_the_twelve_most_shared_ties_by_id() {
         .collect();
     assert_eq!(related, expected);
 }
+
+#[test]
+fn a_tag_with_120_articles_is_three_pages_of_50() {
+    let t = SiteTest::new();
+    t.file(
+        "site.toml",
+        format!("{}paginate_by = 50\n", crate::site_test::SITE_TOML),
+    );
+    for i in 0..120 {
+        // Ten a day over twelve days: ties on the date are ordered by slug.
+        t.article(
+            &format!("s{i:03}"),
+            &format!(
+                "title: Story {i}\ndate: 2025-10-{:02}\ntags: [War]",
+                i / 10 + 1
+            ),
+            "Text.\n",
+        );
+    }
+    t.build();
+    let pages = [
+        "tags/war/index.html",
+        "tags/war/page/2/index.html",
+        "tags/war/page/3/index.html",
+    ];
+    assert!(!t.exists("tags/war/page/4/index.html"));
+    assert!(
+        !t.exists("tags/war/page/1/index.html"),
+        "page 1 is the tag's own URL"
+    );
+    let mut seen: Vec<String> = Vec::new();
+    for (n, path) in pages.iter().enumerate() {
+        let page = t.html(path);
+        let titles = page.texts(".article-card h2");
+        assert_eq!(titles.len(), if n < 2 { 50 } else { 20 }, "{path}");
+        seen.extend(titles);
+        let title = page.texts("title").join("");
+        if n == 0 {
+            assert!(title.starts_with("War ·"), "{title}");
+        } else {
+            assert!(
+                title.starts_with(&format!("War, page {} of 3", n + 1)),
+                "{title}"
+            );
+        }
+        // rel links and the navigation agree, relative to the page.
+        let link = |rel: &str| page.attrs(&format!("link[rel=\"{rel}\"]"), "href").pop();
+        let nav = |rel: &str| {
+            page.attrs(&format!("nav.pagination a[rel=\"{rel}\"]"), "href")
+                .pop()
+        };
+        let target =
+            |href: Option<String>| href.map(|h| crate::site_test::resolve_href(path, &h).0);
+        let prev = (n > 0).then(|| pages[n - 1].to_string());
+        let next = pages.get(n + 1).map(|p| p.to_string());
+        assert_eq!(target(link("prev")), prev, "{path} rel=prev");
+        assert_eq!(target(link("next")), next, "{path} rel=next");
+        assert_eq!(target(nav("prev")), prev, "{path} nav prev");
+        assert_eq!(target(nav("next")), next, "{path} nav next");
+        let current = page.texts("nav.pagination a[aria-current=\"page\"]");
+        assert_eq!(current, [format!("Page {}", n + 1)]);
+    }
+    // Every article once, newest first.
+    let mut expected: Vec<(u32, String)> = (0..120).map(|i| (i / 10, format!("s{i:03}"))).collect();
+    expected.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let expected: Vec<String> = expected
+        .into_iter()
+        .map(|(_, slug)| format!("Story {}", slug[1..].parse::<u32>().unwrap()))
+        .collect();
+    assert_eq!(seen, expected);
+    // A short tag has one page and no navigation.
+    assert!(
+        t.html("tags/war/page/3/index.html")
+            .select("nav.pagination")
+            .len()
+            == 1
+    );
+}

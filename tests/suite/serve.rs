@@ -278,8 +278,23 @@ fn apply(served: &mut std::collections::BTreeMap<String, Vec<u8>>, outcome: glos
 
 #[test]
 fn incremental_rebuilds_serve_what_a_full_build_would() {
+    incremental_matches_full(&three_articles());
+}
+
+/// The same edits on topic pages of three articles each: edits move articles between pages,
+/// add a page and remove one.
+#[test]
+fn incremental_rebuilds_match_full_builds_across_pages() {
     let t = three_articles();
-    let mut s = session(&t);
+    t.file(
+        "site.toml",
+        format!("{}paginate_by = 3\n", crate::site_test::SITE_TOML),
+    );
+    incremental_matches_full(&t);
+}
+
+fn incremental_matches_full(t: &SiteTest) {
+    let mut s = session(t);
     let mut served = std::collections::BTreeMap::new();
     apply(&mut served, s.rebuild().unwrap());
     type Edit = Box<dyn Fn(&SiteTest)>;
@@ -298,9 +313,12 @@ fn incremental_rebuilds_serve_what_a_full_build_would() {
         Box::new(|t| {
             t.file("content/pages/about.md", "---\ntitle: About us\n---\nHi.\n");
         }),
+        // Into a long topic and out again: with three a page, a page is added and removed.
+        Box::new(|t| article(t, "b", "Weather", "Putin met NATO about a truce.\n")),
+        Box::new(|t| article(t, "b", "Ukraine", "Putin met NATO about a truce.\n")),
     ];
     for (i, edit) in edits.iter().enumerate() {
-        edit(&t);
+        edit(t);
         for slug in ["a", "b", "c"] {
             s.touched([t
                 .root()
@@ -310,7 +328,7 @@ fn incremental_rebuilds_serve_what_a_full_build_would() {
         s.touched([t.root().join("content/pages/about.md").as_path()]);
         apply(&mut served, s.rebuild().unwrap());
         let mut full = std::collections::BTreeMap::new();
-        apply(&mut full, session(&t).rebuild().unwrap());
+        apply(&mut full, session(t).rebuild().unwrap());
         let differ: Vec<&String> = full
             .keys()
             .chain(served.keys())
