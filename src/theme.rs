@@ -31,6 +31,7 @@ pub const BUILTIN: &[(&str, &[u8])] = embed![
     "templates/404.html",
     "templates/corrections.html",
     "templates/search.html",
+    "templates/archive.html",
     "static/style.css",
     "static/gloss.js",
     "static/search.js",

@@ -58,6 +58,16 @@ impl Date {
         self.0.year()
     }
 
+    /// 1 to 12.
+    pub fn month(self) -> u8 {
+        self.0.month() as u8
+    }
+
+    /// `November`, for month 11.
+    pub fn month_name(month: u8) -> &'static str {
+        MONTHS[(month.clamp(1, 12) - 1) as usize]
+    }
+
     /// `2025-11-25`
     pub fn iso(self) -> String {
         let Some(y) = self.four_digit_year() else {

@@ -5,6 +5,7 @@
 //! host and sub-path; URLs that must be absolute (canonical, feeds, structured data) come
 //! from `base_url`. The 404 page is served at any depth, so its links use the base path.
 
+pub mod archive;
 mod assets;
 mod context;
 pub mod escape;
@@ -178,6 +179,8 @@ impl Selection {
                 Job::Timeline => self.lists.timeline,
                 Job::Tags => self.lists.tags,
                 Job::Corrections => self.lists.corrections,
+                // The archive lists titles and dates, as the front page does.
+                Job::ArchiveIndex | Job::Archive(..) => self.lists.front,
                 Job::Article(i) => self.articles.contains(&site.articles[i].slug),
                 Job::Entity(id) => self.entities.contains(id),
                 Job::Tag(slug, _) => self.tags.contains(slug),
@@ -241,6 +244,7 @@ pub fn search_index(
         assets: &asset_paths,
         pieces: &pieces,
         common: std::sync::OnceLock::new(),
+        periods: std::sync::OnceLock::new(),
     };
     let jobs: Vec<Job> = (0..site.articles.len())
         .map(Job::Article)
@@ -286,6 +290,7 @@ pub fn render_selected(
         assets: &asset_paths,
         pieces: &pieces,
         common: std::sync::OnceLock::new(),
+        periods: std::sync::OnceLock::new(),
     };
 
     let (files, pages, bytes) = (
@@ -325,6 +330,7 @@ pub fn render_selected(
     jobs.push(Job::Tags);
     jobs.push(Job::Corrections);
     jobs.push(Job::Index);
+    jobs.extend(archive::jobs(site, r.periods()));
     jobs.extend((0..site.articles.len()).map(Job::Article));
     jobs.extend(site.entities.keys().map(|id| Job::Entity(id.as_str())));
     jobs.extend((0..site.pages.len()).map(Job::Page));
@@ -491,6 +497,10 @@ enum Job<'a> {
     Timeline,
     Tags,
     Corrections,
+    /// `/archive/`.
+    ArchiveIndex,
+    /// A year's or a month's page of the archive.
+    Archive(archive::Period, usize),
     /// A topic page: the tag's slug and the page's number, from 1.
     Tag(&'a str, usize),
     Page(usize),
@@ -545,6 +555,8 @@ struct Renderer<'a> {
     pieces: &'a fragments::Fragments<'a>,
     /// The common context of pages two folders down (articles and entities), made once.
     common: std::sync::OnceLock<Common>,
+    /// The archive's years and months, made when first needed.
+    periods: std::sync::OnceLock<std::collections::BTreeMap<archive::Period, Vec<usize>>>,
 }
 
 /// What every page's context holds that depends only on the way back to the root.
@@ -561,6 +573,10 @@ fn root_for(path: &str) -> String {
 }
 
 impl Renderer<'_> {
+    fn periods(&self) -> &std::collections::BTreeMap<archive::Period, Vec<usize>> {
+        self.periods.get_or_init(|| archive::periods(self.site))
+    }
+
     fn render(&self, job: &Job) -> Result<OutputFile, Diagnostic> {
         let site = self.site;
         match *job {
@@ -784,6 +800,8 @@ impl Renderer<'_> {
                 ctx.insert("tags", &tags);
                 self.page(path, "tags.html", &ctx)
             }
+            Job::ArchiveIndex => self.archive_index(self.periods()),
+            Job::Archive(period, number) => self.archive_page(self.periods(), period, number),
             Job::Corrections => {
                 let path = "corrections/";
                 let root = root_for(path);
@@ -1244,7 +1262,16 @@ fn sitemap_entries(site: &Site) -> Vec<(String, Option<String>)> {
     out.push(("glossary/".into(), newest.clone()));
     out.push(("timeline/".into(), newest.clone()));
     out.push(("tags/".into(), newest.clone()));
-    out.push(("corrections/".into(), newest));
+    out.push(("corrections/".into(), newest.clone()));
+    out.push(("archive/".into(), newest));
+    for (period, articles) in archive::periods(site) {
+        let lastmod = articles
+            .iter()
+            .map(|&i| site.articles[i].modified)
+            .max()
+            .map(|d| d.iso());
+        out.push((period.path(), lastmod));
+    }
     for (slug, tag) in &site.tags {
         let lastmod = tag
             .articles

@@ -30,7 +30,14 @@ impl Anchors<'_> {
 }
 
 /// Lists pages with fixed paths that any fragment may target.
-const LISTS: [&str; 5] = ["", "entities/", "timeline/", "tags/", "corrections/"];
+const LISTS: [&str; 6] = [
+    "",
+    "entities/",
+    "timeline/",
+    "tags/",
+    "corrections/",
+    "archive/",
+];
 
 /// Every page of a site a link may land on. Looks paths up in the site itself, so that
 /// `gloss serve` can check one edited article without listing the whole site first.

@@ -505,6 +505,12 @@ fn gone(before: &Site, after: &Site) -> Vec<String> {
             ));
         }
     }
+    let archive: BTreeSet<String> = crate::render::archive::paths(after).into_iter().collect();
+    out.extend(
+        crate::render::archive::paths(before)
+            .into_iter()
+            .filter(|p| !archive.contains(p)),
+    );
     let pages: BTreeSet<&str> = after.pages.iter().map(|p| p.slug.as_str()).collect();
     for p in &before.pages {
         if !pages.contains(p.slug.as_str()) {

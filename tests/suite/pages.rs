@@ -518,3 +518,80 @@ fn a_tag_with_120_articles_is_three_pages_of_50() {
             == 1
     );
 }
+
+#[test]
+fn the_archive_reaches_every_article_by_year_and_month() {
+    let t = SiteTest::new();
+    t.file(
+        "site.toml",
+        format!(
+            "{}paginate_by = 50\n[paginate_by_kind]\narchive = 2\n",
+            crate::site_test::SITE_TOML
+        ),
+    );
+    let dates = [
+        "2024-12-30",
+        "2025-01-05",
+        "2025-01-20",
+        "2025-01-21",
+        "2025-03-02",
+    ];
+    for (i, date) in dates.iter().enumerate() {
+        t.article(
+            &format!("s{i}"),
+            &format!("title: Story {i}\ndate: {date}"),
+            "Text.\n",
+        );
+    }
+    t.build();
+    // The footer of every page leads to the archive.
+    let front = t.html("index.html");
+    assert_eq!(front.attrs("footer a[href=\"archive/\"]", "href").len(), 1);
+    let index = t.html("archive/index.html");
+    assert_eq!(
+        index.texts(".periods > li > a"),
+        ["2025", "2024"],
+        "years, newest first"
+    );
+    assert_eq!(
+        index.texts(".periods li li a"),
+        ["March 2025", "January 2025", "December 2024"]
+    );
+    assert_eq!(index.texts(".periods li li .count")[1], "(3)");
+    // January 2025 has three stories: two pages of two.
+    let jan = t.html("archive/2025/01/index.html");
+    assert_eq!(jan.texts(".article-card h2"), ["Story 3", "Story 2"]);
+    assert!(jan.texts("title").join("").starts_with("January 2025"));
+    let page2 = t.html("archive/2025/01/page/2/index.html");
+    assert_eq!(page2.texts(".article-card h2"), ["Story 1"]);
+    assert!(
+        page2
+            .texts("title")
+            .join("")
+            .starts_with("January 2025, page 2 of 2")
+    );
+    // The year page leads to its months and lists its stories by pages too.
+    let year = t.html("archive/2025/index.html");
+    assert_eq!(year.texts(".periods a"), ["March 2025", "January 2025"]);
+    assert_eq!(year.texts(".article-card h2"), ["Story 4", "Story 3"]);
+    assert!(t.exists("archive/2025/page/2/index.html"));
+    assert!(!t.exists("archive/2025/page/3/index.html"));
+    // Every article is on exactly one month page.
+    let mut seen = Vec::new();
+    for path in [
+        "archive/2024/12/index.html",
+        "archive/2025/01/index.html",
+        "archive/2025/01/page/2/index.html",
+        "archive/2025/03/index.html",
+    ] {
+        seen.extend(t.html(path).texts(".article-card h2"));
+    }
+    seen.sort();
+    assert_eq!(
+        seen,
+        ["Story 0", "Story 1", "Story 2", "Story 3", "Story 4"]
+    );
+    // The sitemap names the archive's periods.
+    let sitemap = t.read("sitemap.xml");
+    assert!(sitemap.contains("https://example.org/explainers/archive/2025/01/"));
+}
