@@ -88,6 +88,8 @@ struct RawConfig {
 struct RawPaginateByKind {
     /// Topic pages.
     tags: Option<usize>,
+    /// An entity page's list of the articles that mention it.
+    entities: Option<usize>,
     /// The date archive's year and month pages.
     archive: Option<usize>,
 }
@@ -171,6 +173,7 @@ pub struct Config {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Paginate {
     pub tags: usize,
+    pub entities: usize,
     pub archive: usize,
 }
 
@@ -336,6 +339,11 @@ pub fn parse(
         sitemap_limit: raw.sitemap_limit.clamp(1, 50_000),
         paginate: Paginate {
             tags: raw.paginate_by_kind.tags.unwrap_or(raw.paginate_by).max(1),
+            entities: raw
+                .paginate_by_kind
+                .entities
+                .unwrap_or(raw.paginate_by)
+                .max(1),
             archive: raw
                 .paginate_by_kind
                 .archive

@@ -178,7 +178,7 @@ pub struct EntityCtx<'a> {
 #[derive(Serialize)]
 pub struct MentionCtx<'a> {
     /// The article's lead image as a list thumbnail (`<img>`).
-    pub thumb: Option<&'a str>,
+    pub thumb: Option<std::borrow::Cow<'a, str>>,
     // Values made once per article (`fragments`): Tera clones a `Value` it meets while
     // serializing instead of building a new one.
     pub title: &'a tera::Value,

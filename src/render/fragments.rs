@@ -161,17 +161,34 @@ impl<'s> Fragments<'s> {
 
     /// Mention `m` as an entity page's list shows it, with links from `ROOT`.
     pub fn mention<'m>(&'m self, m: &'m Mention) -> context::MentionCtx<'m> {
+        self.mention_from(m, "")
+    }
+
+    /// [`Self::mention`] for a page `up` further from the root than `ROOT` (`../../` for an
+    /// entity page's second page, `entities/x/page/2/`).
+    pub fn mention_from<'m>(&'m self, m: &'m Mention, up: &str) -> context::MentionCtx<'m> {
         let a = self.article(m.article);
         // Built on a copy of the article's link, not `format!`ted whole: 400,000 of these at
         // 10,000 articles.
-        let mut url = String::with_capacity(a.url.len() + 14);
+        let mut url = String::with_capacity(up.len() + a.url.len() + 14);
+        url.push_str(up);
         url.push_str(&a.url);
         if let Some(n) = m.paragraph {
             url.push_str("#p-");
             url.push_str(itoa::Buffer::new().format(n));
         }
+        let thumb = match (up, &a.thumb) {
+            (_, None) => None,
+            ("", Some(thumb)) => Some(std::borrow::Cow::Borrowed(thumb.as_str())),
+            (up, Some(_)) => self.site.articles[m.article]
+                .image
+                .as_deref()
+                .and_then(|i| self.images.get(i))
+                .and_then(|p| super::images::thumb(p, &[up, ROOT].concat()))
+                .map(std::borrow::Cow::Owned),
+        };
         context::MentionCtx {
-            thumb: a.thumb.as_deref(),
+            thumb,
             title: &a.title,
             url,
             date_iso: &a.date_iso,
@@ -184,7 +201,7 @@ impl<'s> Fragments<'s> {
                     m.notes
                         .iter()
                         .map(|n| context::NoteMentionCtx {
-                            url: [&a.url, "#", &n.id].concat(),
+                            url: [up, &a.url, "#", &n.id].concat(),
                             kind_label: n.kind.label(),
                             text: &n.text,
                         })

@@ -182,7 +182,7 @@ impl Selection {
                 // The archive lists titles and dates, as the front page does.
                 Job::ArchiveIndex | Job::Archive(..) => self.lists.front,
                 Job::Article(i) => self.articles.contains(&site.articles[i].slug),
-                Job::Entity(id) => self.entities.contains(id),
+                Job::Entity(id, _) => self.entities.contains(id),
                 Job::Tag(slug, _) => self.tags.contains(slug),
                 Job::Page(_) => self.pages,
                 Job::NotFound | Job::Search => false,
@@ -248,7 +248,7 @@ pub fn search_index(
     };
     let jobs: Vec<Job> = (0..site.articles.len())
         .map(Job::Article)
-        .chain(site.entities.keys().map(|id| Job::Entity(id.as_str())))
+        .chain(site.entities.keys().map(|id| Job::Entity(id.as_str(), 1)))
         .collect();
     let indexer = search::Indexer::start(&site.config.language);
     for jobs in jobs.chunks(64) {
@@ -332,7 +332,10 @@ pub fn render_selected(
     jobs.push(Job::Index);
     jobs.extend(archive::jobs(site, r.periods()));
     jobs.extend((0..site.articles.len()).map(Job::Article));
-    jobs.extend(site.entities.keys().map(|id| Job::Entity(id.as_str())));
+    let per = site.config.paginate.entities;
+    jobs.extend(site.entities.iter().flat_map(|(id, e)| {
+        (1..=paginate::count(e.mentions.len(), per)).map(move |n| Job::Entity(id.as_str(), n))
+    }));
     jobs.extend((0..site.pages.len()).map(Job::Page));
     jobs.push(Job::NotFound);
     if site.config.search {
@@ -420,7 +423,10 @@ pub fn render_selected(
                 .map(|job| {
                     let file = r.render(job).map_err(|d| RenderError::Templates(vec![d]))?;
                     let record = match (&indexer, job) {
-                        (Some(_), Job::Article(_) | Job::Entity(_)) => search_record(site, &file),
+                        // An entity's later pages repeat its name: only the first is indexed.
+                        (Some(_), Job::Article(_) | Job::Entity(_, 1)) => {
+                            search_record(site, &file)
+                        }
                         _ => None,
                     };
                     emit(file)?;
@@ -491,7 +497,8 @@ const ARTICLE_ROOT: &str = "../../";
 enum Job<'a> {
     Index,
     Article(usize),
-    Entity(&'a str),
+    /// An entity page: its id and the page's number, from 1.
+    Entity(&'a str, usize),
     Entities,
     Glossary,
     Timeline,
@@ -573,6 +580,37 @@ fn root_for(path: &str) -> String {
 }
 
 impl Renderer<'_> {
+    /// What an entity page shows of the entity itself.
+    fn entity_ctx<'e>(&self, entity: &'e Entity) -> context::EntityCtx<'e> {
+        let site = self.site;
+        context::EntityCtx {
+            id: &entity.id,
+            name: &entity.name,
+            kind: entity.kind.as_str(),
+            kind_label: kind_label(entity.kind, false),
+            role: entity.role.as_deref(),
+            aliases: &entity.aliases,
+            description_html: entity
+                .description
+                .as_ref()
+                .map(|d| markdown::to_html_with(d, site, self.pieces)),
+            wikidata: entity.wikidata.as_deref(),
+            wikidata_url: entity.wikidata.as_deref().map(seo::wikidata_url),
+            image_html: entity.image.as_deref().and_then(|image| {
+                let p = self.pieces.images().get(image)?;
+                Some(images::figure(
+                    image,
+                    p,
+                    fragments::ROOT,
+                    images::ENTITY_SIZES,
+                    images::Loading::Lead,
+                    "entity-image",
+                    None,
+                ))
+            }),
+        }
+    }
+
     fn periods(&self) -> &std::collections::BTreeMap<archive::Period, Vec<usize>> {
         self.periods.get_or_init(|| archive::periods(self.site))
     }
@@ -622,62 +660,64 @@ impl Renderer<'_> {
                 );
                 self.page(&path, "article.html", &ctx)
             }
-            Job::Entity(id) => {
+            Job::Entity(id, number) => {
                 let entity = &site.entities[id];
-                let path = ["entities/", id, "/"].concat();
+                let base = ["entities/", id, "/"].concat();
+                let path = paginate::path(&base, number);
                 // Links in the description and the mention list are made for ROOT, which is
-                // where entity pages are.
-                debug_assert_eq!(root_for(&path), fragments::ROOT);
+                // where entity pages are; later pages are two folders further down.
+                let up = if number > 1 { "../../" } else { "" };
+                debug_assert_eq!(root_for(&path), [up, fragments::ROOT].concat());
                 let description = entity
                     .role
                     .clone()
                     .unwrap_or_else(|| format!("{} in the explainers", entity.name));
-                let mut ctx = self.context(&path, "entity", &entity.name, Some(&description));
-                ctx.insert(
+                let per = site.config.paginate.entities;
+                let total = paginate::count(entity.mentions.len(), per);
+                let pager = paginate::Pager::new(&base, number, total, &root_for(&path));
+                let mut ctx = self.context(
+                    &path,
                     "entity",
-                    &context::EntityCtx {
-                        id: &entity.id,
-                        name: &entity.name,
-                        kind: entity.kind.as_str(),
-                        kind_label: kind_label(entity.kind, false),
-                        role: entity.role.as_deref(),
-                        aliases: &entity.aliases,
-                        description_html: entity
-                            .description
-                            .as_ref()
-                            .map(|d| markdown::to_html_with(d, site, self.pieces)),
-                        wikidata: entity.wikidata.as_deref(),
-                        wikidata_url: entity.wikidata.as_deref().map(seo::wikidata_url),
-                        image_html: entity.image.as_deref().and_then(|image| {
-                            let p = self.pieces.images().get(image)?;
-                            Some(images::figure(
-                                image,
-                                p,
-                                fragments::ROOT,
-                                images::ENTITY_SIZES,
-                                images::Loading::Lead,
-                                "entity-image",
-                                None,
-                            ))
-                        }),
-                    },
+                    &pager.title(&entity.name),
+                    Some(&description),
                 );
-                let mentions: Vec<context::MentionCtx> = entity
-                    .mentions
+                if total > 1 {
+                    ctx.insert("pager", &pager);
+                }
+                ctx.insert("mention_count", &entity.mentions.len());
+                let mut shown_entity = self.entity_ctx(entity);
+                if number > 1 {
+                    shown_entity.description_html = None;
+                    shown_entity.image_html = None;
+                }
+                ctx.insert("entity", &shown_entity);
+                let shown = &entity.mentions[paginate::range(number, per, entity.mentions.len())];
+                let mentions: Vec<context::MentionCtx> = shown
                     .iter()
-                    .map(|m| self.pieces.mention(m))
+                    .map(|m| self.pieces.mention_from(m, up))
                     .collect();
                 ctx.insert("mentions", &mentions);
-                let related: Vec<tera::Value> = entity
-                    .related
-                    .iter()
-                    .filter_map(|id| self.pieces.entity_link(id))
-                    .collect();
-                ctx.insert_value("related", tera::Value::from(related));
-                ctx.insert(
-                    "json_ld",
-                    &escape::script_safe(&seo::entity_page_json(site, entity, self.pieces)),
-                );
+                // What the entity is, its picture and the entities around it: on its first
+                // page; later pages list older mentions only.
+                if number == 1 {
+                    let related: Vec<tera::Value> = entity
+                        .related
+                        .iter()
+                        .filter_map(|id| self.pieces.entity_link(id))
+                        .collect();
+                    ctx.insert_value("related", tera::Value::from(related));
+                    ctx.insert(
+                        "json_ld",
+                        &escape::script_safe(&seo::entity_page_json(
+                            site,
+                            entity,
+                            shown,
+                            self.pieces,
+                        )),
+                    );
+                } else {
+                    ctx.insert_value("related", tera::Value::from(Vec::<tera::Value>::new()));
+                }
                 self.page(&path, "entity.html", &ctx)
             }
             Job::Entities => {

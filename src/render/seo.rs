@@ -177,12 +177,16 @@ pub fn article_ref<'a>(site: &Site, article: &'a Article) -> ArticleRef<'a> {
 
 /// An entity page's JSON-LD: the entity itself, with the pages that mention it. Not yet made
 /// safe for a `<script>`.
-pub fn entity_page_json(site: &Site, entity: &Entity, pieces: &Fragments) -> String {
+pub fn entity_page_json(
+    site: &Site,
+    entity: &Entity,
+    mentions: &[crate::site::Mention],
+    pieces: &Fragments,
+) -> String {
     let ld = EntityLd {
         context: Some("https://schema.org"),
         subject_of: Some(
-            entity
-                .mentions
+            mentions
                 .iter()
                 .map(|m| pieces.article_json_ld(m.article))
                 .collect(),

@@ -505,6 +505,21 @@ fn gone(before: &Site, after: &Site) -> Vec<String> {
             ));
         }
     }
+    // Entity pages past the new last page of their mentions.
+    for (id, entity) in &before.entities {
+        let count = |site: &Site, e: &crate::site::Entity| {
+            crate::render::paginate::count(e.mentions.len(), site.config.paginate.entities)
+        };
+        let was = count(before, entity);
+        let now = after.entities.get(id).map_or(0, |e| count(after, e));
+        let base = format!("entities/{id}/");
+        for n in now.max(1) + 1..=was {
+            out.push(format!(
+                "{}index.html",
+                crate::render::paginate::path(&base, n)
+            ));
+        }
+    }
     let archive: BTreeSet<String> = crate::render::archive::paths(after).into_iter().collect();
     out.extend(
         crate::render::archive::paths(before)

@@ -1,6 +1,6 @@
 //! Entity, glossary, timeline and tag pages, and the feeds.
 
-use crate::site_test::SiteTest;
+use crate::site_test::{SiteTest, text};
 
 fn two_articles() -> SiteTest {
     let t = SiteTest::with_registries();
@@ -594,4 +594,71 @@ fn the_archive_reaches_every_article_by_year_and_month() {
     // The sitemap names the archive's periods.
     let sitemap = t.read("sitemap.xml");
     assert!(sitemap.contains("https://example.org/explainers/archive/2025/01/"));
+}
+
+#[test]
+fn an_entity_page_lists_its_mentions_newest_first_by_pages() {
+    let t = SiteTest::with_registries();
+    t.file(
+        "site.toml",
+        format!(
+            "{}[paginate_by_kind]\nentities = 3\n",
+            crate::site_test::SITE_TOML
+        ),
+    );
+    for i in 0..7 {
+        t.article(
+            &format!("m{i}"),
+            &format!("title: Mention {i}\ndate: 2025-11-{:02}", i + 1),
+            "Putin spoke.\n",
+        );
+    }
+    t.build();
+    let first = t.html("entities/vladimir-putin/index.html");
+    assert!(text(&first.one("#mentions-title")).contains("(7; page 1 of 3)"));
+    assert_eq!(
+        first.texts(".mentions > li > a"),
+        ["Mention 6", "Mention 5", "Mention 4"]
+    );
+    // Structured data lists the page's own mentions.
+    let ld: serde_json::Value = serde_json::from_str(
+        &first
+            .one("script[type=\"application/ld+json\"]")
+            .inner_html(),
+    )
+    .unwrap();
+    assert_eq!(ld["subjectOf"].as_array().unwrap().len(), 3);
+    let mut seen = Vec::new();
+    for (n, path) in [
+        "entities/vladimir-putin/index.html",
+        "entities/vladimir-putin/page/2/index.html",
+        "entities/vladimir-putin/page/3/index.html",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let page = t.html(path);
+        if n > 0 {
+            assert!(
+                page.texts("title")
+                    .join("")
+                    .starts_with(&format!("Vladimir Putin, page {}", n + 1))
+            );
+            // Later pages list older mentions only: no description or related list again.
+            assert!(page.select(".description").is_empty());
+        }
+        // Every link lands on a page that exists, from one folder deeper or not.
+        for href in page.attrs(".mentions a, nav.pagination a, .site-nav a", "href") {
+            let (target, _) = crate::site_test::resolve_href(path, &href);
+            assert!(t.exists(&target), "{path}: {href} -> {target}");
+        }
+        seen.extend(page.texts(".mentions > li > a"));
+    }
+    assert_eq!(
+        seen,
+        (0..7)
+            .rev()
+            .map(|i| format!("Mention {i}"))
+            .collect::<Vec<_>>()
+    );
 }
