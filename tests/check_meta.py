@@ -61,9 +61,17 @@ for slug in articles:
         for field in ("headline", "datePublished", "dateModified", "author", "publisher", "url"):
             check(n.get(field), f"{url}: NewsArticle has no {field}")
         check(n.get("url") == url, f"{url}: NewsArticle url is {n.get('url')}")
+        # Entities are referred to by the @id of their page, which carries the whole object.
         people = n.get("mentions", []) + n.get("about", [])
-        check(any(p.get("sameAs", "").startswith("https://www.wikidata.org/wiki/Q") for p in people),
-              f"{url}: no mention carries a Wikidata sameAs")
+        check(people and all(set(p) == {"@id"} and p["@id"].startswith(f"{base}entities/") for p in people),
+              f"{url}: mentions are not @id references to entity pages")
+        resolved = []
+        for p in people[:5]:
+            found = [j for j in data(p["@id"])["json-ld"] if j.get("@id") == p["@id"]]
+            check(len(found) == 1, f"{p['@id']} does not carry its @id")
+            resolved.extend(found)
+        check(any(r.get("sameAs", "").startswith("https://www.wikidata.org/wiki/Q") for r in resolved),
+              f"{url}: no mentioned entity carries a Wikidata sameAs")
     og = d["opengraph"][0] if d["opengraph"] else {}
     check(og.get("@type") == "article", f"{url}: og:type is {og.get('@type')!r}")
     check(og.get("og:title"), f"{url}: no og:title")

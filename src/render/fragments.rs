@@ -82,7 +82,7 @@ impl<'s> Fragments<'s> {
     fn entity(&self, id: &str) -> Option<&EntityPieces> {
         let (slot, _, entity) = self.site.entities.get_full(id)?;
         Some(self.entities[slot].get_or_init(|| {
-            let json_ld = serde_json::value::to_raw_value(&seo::entity_ld(self.site, entity))
+            let json_ld = serde_json::value::to_raw_value(&seo::entity_ref(self.site, entity))
                 .expect("plain data always serializes");
             let preview = preview_entry(&entity.id, &entity_preview(entity, self.images, ROOT));
             let link = tera::Value::from_serializable(&entity_link(entity, self.images, ROOT));
@@ -96,7 +96,8 @@ impl<'s> Fragments<'s> {
         }))
     }
 
-    /// Entity `id` as schema.org JSON (not yet made safe for a `<script>`).
+    /// A reference to entity `id` for an article's structured data (not yet made safe for a
+    /// `<script>`).
     pub fn entity_json_ld(&self, id: &str) -> Option<&RawValue> {
         self.entity(id).map(|p| &*p.json_ld)
     }

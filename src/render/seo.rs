@@ -21,6 +21,9 @@ pub fn wikidata_url(id: &str) -> String {
 pub struct EntityLd<'a> {
     #[serde(rename = "@context", skip_serializing_if = "Option::is_none")]
     context: Option<&'static str>,
+    /// The entity page's URL: articles refer to the entity by it.
+    #[serde(rename = "@id")]
+    id: String,
     #[serde(rename = "@type")]
     kind: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -37,18 +40,38 @@ pub struct EntityLd<'a> {
 }
 
 pub fn entity_ld<'a>(site: &Site, entity: &'a Entity) -> EntityLd<'a> {
+    let url = entity_url(site, entity);
     EntityLd {
         context: None,
+        id: url.clone(),
         kind: entity.kind.schema_type(),
         description: entity.role.as_deref(),
         image: Vec::new(),
         name: &entity.name,
         same_as: entity.wikidata.as_deref().map(wikidata_url),
         subject_of: None,
-        url: site
-            .config
-            .base_url
-            .join(&format!("entities/{}/", entity.id)),
+        url,
+    }
+}
+
+/// The absolute URL of an entity's page, also its `@id` in structured data.
+fn entity_url(site: &Site, entity: &Entity) -> String {
+    site.config
+        .base_url
+        .join(&["entities/", &entity.id, "/"].concat())
+}
+
+/// A reference to an entity described on its own page: `{"@id": "<its page>"}`. An article
+/// names dozens of entities; the whole object for each was most of its structured data.
+#[derive(Serialize)]
+pub struct EntityRef {
+    #[serde(rename = "@id")]
+    id: String,
+}
+
+pub fn entity_ref(site: &Site, entity: &Entity) -> EntityRef {
+    EntityRef {
+        id: entity_url(site, entity),
     }
 }
 
@@ -102,7 +125,7 @@ struct ArticleLd<'a> {
 }
 
 /// NewsArticle JSON-LD: `about` for the entities the article is about, `mentions` for those it
-/// mentions. Not yet made safe for a `<script>`.
+/// mentions, each by the `@id` of its page, which carries the full object. Not yet made safe for a `<script>`.
 pub fn article_json(site: &Site, article: &Article, pieces: &Fragments) -> String {
     let url = site
         .config

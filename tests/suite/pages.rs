@@ -244,29 +244,45 @@ fn the_news_sitemap_keeps_the_last_two_days() {
 }
 
 #[test]
-fn article_json_ld_mentions_entities_with_same_as() {
+fn article_json_ld_refers_to_entities_by_the_id_of_their_page() {
     let t = two_articles();
     t.build();
-    let page = t.html("articles/second/index.html");
-    let json = page
-        .one("script[type=\"application/ld+json\"]")
-        .inner_html();
-    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let ld = |path: &str| -> serde_json::Value {
+        let json = t
+            .html(path)
+            .one("script[type=\"application/ld+json\"]")
+            .inner_html();
+        serde_json::from_str(&json).unwrap()
+    };
+    let v = ld("articles/second/index.html");
     assert_eq!(v["@type"], "NewsArticle");
-    assert_eq!(v["about"][0]["name"], "NATO");
-    assert_eq!(
-        v["about"][0]["sameAs"],
-        "https://www.wikidata.org/wiki/Q7184"
-    );
-    let mentioned: Vec<&str> = v["mentions"]
+    // Each reference is an @id alone, the URL of the entity's page, which carries the whole
+    // object under the same @id.
+    let base = "https://example.org/explainers/";
+    let resolve = |r: &serde_json::Value| -> serde_json::Value {
+        assert_eq!(r.as_object().unwrap().len(), 1, "a bare reference: {r}");
+        let id = r["@id"].as_str().unwrap();
+        let page = ld(&format!("{}index.html", &id[base.len()..]));
+        assert_eq!(page["@id"], id, "the entity page carries the @id");
+        page
+    };
+    let nato = resolve(&v["about"][0]);
+    assert_eq!(nato["name"], "NATO");
+    assert_eq!(nato["sameAs"], "https://www.wikidata.org/wiki/Q7184");
+    let mentioned: Vec<serde_json::Value> = v["mentions"]
         .as_array()
         .unwrap()
         .iter()
+        .map(resolve)
+        .collect();
+    let names: Vec<&str> = mentioned
+        .iter()
         .map(|m| m["name"].as_str().unwrap())
         .collect();
-    assert_eq!(mentioned, ["Vladimir Putin", "Steve Witkoff"]);
+    assert_eq!(names, ["Vladimir Putin", "Steve Witkoff"]);
+    assert_eq!(mentioned[0]["@type"], "Person");
     assert_eq!(
-        v["mentions"][0]["sameAs"],
+        mentioned[0]["sameAs"],
         "https://www.wikidata.org/wiki/Q7747"
     );
 }
