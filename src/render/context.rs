@@ -214,9 +214,8 @@ pub struct Preview<'a> {
     pub img: Option<String>,
     pub kind: &'static str,
     pub name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
-    pub url: String,
-    pub more: String,
 }
 
 /// An article's lead image.

@@ -120,7 +120,7 @@ impl<'s> Fragments<'s> {
     fn term(&self, id: &str) -> Option<&TermPieces> {
         let (slot, _, term) = self.site.terms.get_full(id)?;
         Some(self.terms[slot].get_or_init(|| TermPieces {
-            preview: preview_entry(&term.id, &term_preview(term, ROOT)),
+            preview: preview_entry(&term.id, &term_preview(term)),
             open: markdown::ref_open(&Ref::term(&term.id), self.site, ROOT),
         }))
     }
@@ -213,7 +213,7 @@ impl<'s> Fragments<'s> {
     }
 }
 
-/// What an entity's preview card shows, with links from `root`.
+/// What an entity's preview card shows, its picture from `root`.
 pub fn entity_preview<'e>(
     e: &'e Entity,
     images: &crate::images::Catalogue,
@@ -224,8 +224,6 @@ pub fn entity_preview<'e>(
         kind: kind_label(e.kind, false),
         name: &e.name,
         text: e.role.clone().or_else(|| e.description_text.clone()),
-        url: format!("{root}entities/{}/", e.id),
-        more: format!("More on {}", e.name),
     }
 }
 
@@ -235,15 +233,13 @@ fn entity_thumb(e: &Entity, images: &crate::images::Catalogue, root: &str) -> Op
     super::images::thumb_url(images.get(image)?, root)
 }
 
-/// What a term's preview card shows, with links from `root`.
-pub fn term_preview<'t>(t: &'t Term, root: &str) -> context::Preview<'t> {
+/// What a term's preview card shows.
+pub fn term_preview<'t>(t: &'t Term) -> context::Preview<'t> {
     context::Preview {
         img: None,
         kind: "Glossary",
         name: &t.term,
         text: Some(t.definition_text.clone()),
-        url: format!("{root}glossary/#{}", t.id),
-        more: "In the glossary".to_string(),
     }
 }
 

@@ -1067,7 +1067,7 @@ impl Renderer<'_> {
                 }
                 crate::site::Ref::Term(id) => {
                     if let Some(t) = site.terms.get(&**id) {
-                        terms.insert(&**id, fragments::term_preview(t, root));
+                        terms.insert(&**id, fragments::term_preview(t));
                     }
                 }
             }

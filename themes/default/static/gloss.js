@@ -138,21 +138,19 @@
     if (text) e.textContent = text;
     return e;
   }
-  function fill(d) {
+  function fill(d, a) {
     card.textContent = "";
     if (d.img) {
       var img = el("img", "gloss-card-img");
       img.src = d.img;
       img.alt = "";
-      img.width = 64;
-      img.height = 64;
       card.appendChild(img);
     }
     if (d.kind) card.appendChild(el("p", "gloss-card-kind", d.kind));
     card.appendChild(el("p", "gloss-card-name", d.name));
     if (d.text) card.appendChild(el("p", "gloss-card-text", d.text));
-    var more = el("a", "gloss-card-more", d.more || "Read more");
-    more.href = d.url;
+    var more = el("a", "gloss-card-more", a.hasAttribute("data-term") ? "In the glossary" : "More on " + d.name);
+    more.href = a.getAttribute("href");
     card.appendChild(more);
   }
   function place(a) {
@@ -170,7 +168,7 @@
     if (!d) return;
     if (current && current !== a) current.removeAttribute("aria-describedby");
     current = a;
-    fill(d);
+    fill(d, a);
     card.hidden = false;
     place(a);
     a.setAttribute("aria-describedby", card.id);
