@@ -57,8 +57,11 @@ for _ in $(seq "$RUNS"); do
   rm -rf "$c/hugo/resources/_gen" "$WORK/out-hugo"
   note "hugo cold" "$(hugo_build)"
 done
-# Each tool made what it was asked for.
-[ "$(count "$WORK/out-gloss/img" webp)" -ge $((N * 4)) ] || { echo "gloss made too few WebP files" >&2; exit 1; }
+# Each tool made what it was asked for. gloss: a WebP per width below the original's (the
+# original's own width too when it is narrower than 1600: nothing is upscaled), and a
+# thumbnail. Hugo makes the four widths whatever the original's.
+widths=$(awk -v w="$W" 'BEGIN { n = 0; for (i = 1; i <= 4; i++) { split("480 800 1200 1600", a, " "); if (a[i] < w) n++ } if (w < 1600) n++; print n }')
+[ "$(count "$WORK/out-gloss/img" webp)" -eq $((N * (widths + 1))) ] || { echo "gloss made $(count "$WORK/out-gloss/img" webp) WebP files, not $((N * (widths + 1)))" >&2; exit 1; }
 [ "$(count "$WORK/out-hugo" webp)" -ge $((N * 4)) ] || { echo "Hugo made too few WebP files" >&2; exit 1; }
 for _ in 1 2 3 4 5; do
   note "gloss warm" "$(gloss_build "$c/gloss")"
