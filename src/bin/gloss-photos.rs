@@ -97,30 +97,21 @@ fn write(path: &Path, bytes: &[u8]) {
 
 fn site(n: usize, out: &Path, width: u32, height: u32) {
     let g = out.join("gloss");
-    write(
-        &g.join("site.toml"),
-        b"title = \"Photos\"\nbase_url = \"https://example.org/\"\nsearch = false\ncache_dir = \".gloss-cache\"\n",
-    );
-    write(&g.join("content/entities.yaml"), b"{}\n");
-    write(&g.join("content/glossary.yaml"), b"{}\n");
     let h = out.join("hugo");
-    // Hugo makes, for each photo, the widths gloss makes in WebP and JPEG at gloss's quality.
-    write(
-        &h.join("hugo.toml"),
-        b"baseURL = \"https://example.org/\"\ntitle = \"Photos\"\ndisableKinds = [\"taxonomy\", \"term\", \"RSS\", \"sitemap\", \"robotsTXT\", \"404\"]\n[imaging]\nquality = 80\nresampleFilter = \"Lanczos\"\n",
-    );
-    write(
-        &h.join("layouts/_default/baseof.html"),
-        b"<!DOCTYPE html><html><body>{{ block \"main\" . }}{{ end }}</body></html>\n",
-    );
-    write(
-        &h.join("layouts/_default/list.html"),
-        b"{{ define \"main\" }}{{ end }}\n",
-    );
-    write(
-        &h.join("layouts/_default/single.html"),
-        b"{{ define \"main\" }}<h1>{{ .Title }}</h1>{{ with .Resources.GetMatch \"photo.jpg\" }}<picture>{{ range slice 480 800 1200 1600 }}{{ $w := printf \"%dx webp\" . }}{{ $j := printf \"%dx jpg\" . }}<source srcset=\"{{ (($.Resources.GetMatch \"photo.jpg\").Resize $w).RelPermalink }}\"><img src=\"{{ (($.Resources.GetMatch \"photo.jpg\").Resize $j).RelPermalink }}\" alt=\"\">{{ end }}</picture>{{ end }}{{ .Content }}{{ end }}\n",
-    );
+    // The sites' own files. Hugo makes, for each photo, the widths gloss makes in WebP and JPEG
+    // at gloss's quality and filter.
+    let files: [(&Path, &str, &[u8]); 7] = [
+        (&g, "site.toml", b"title = \"Photos\"\nbase_url = \"https://example.org/\"\nsearch = false\ncache_dir = \".gloss-cache\"\n"),
+        (&g, "content/entities.yaml", b"{}\n"),
+        (&g, "content/glossary.yaml", b"{}\n"),
+        (&h, "hugo.toml", b"baseURL = \"https://example.org/\"\ntitle = \"Photos\"\ndisableKinds = [\"taxonomy\", \"term\", \"RSS\", \"sitemap\", \"robotsTXT\", \"404\"]\n[imaging]\nquality = 80\nresampleFilter = \"Lanczos\"\n"),
+        (&h, "layouts/_default/baseof.html", b"<!DOCTYPE html><html><body>{{ block \"main\" . }}{{ end }}</body></html>\n"),
+        (&h, "layouts/_default/list.html", b"{{ define \"main\" }}{{ end }}\n"),
+        (&h, "layouts/_default/single.html", b"{{ define \"main\" }}<h1>{{ .Title }}</h1>{{ with .Resources.GetMatch \"photo.jpg\" }}<picture>{{ range slice 480 800 1200 1600 }}{{ $w := printf \"%dx webp\" . }}{{ $j := printf \"%dx jpg\" . }}<source srcset=\"{{ (($.Resources.GetMatch \"photo.jpg\").Resize $w).RelPermalink }}\"><img src=\"{{ (($.Resources.GetMatch \"photo.jpg\").Resize $j).RelPermalink }}\" alt=\"\">{{ end }}</picture>{{ end }}{{ .Content }}{{ end }}\n"),
+    ];
+    for (dir, path, bytes) in files {
+        write(&dir.join(path), bytes);
+    }
     for i in 0..n {
         let slug = format!("photo-{i:04}");
         let md = format!(

@@ -27,7 +27,8 @@ pub use pipeline::{Encoded, Format, Role};
 /// sets of crops.
 #[derive(Debug, Default)]
 pub struct Catalogue {
-    images: BTreeMap<(String, FocalKey), Processed>,
+    /// By source, then by focal point (nearly always one).
+    images: BTreeMap<String, Vec<(FocalKey, Processed)>>,
 }
 
 /// A focal point as a map key: the fractions in ten-thousandths.
@@ -104,9 +105,11 @@ impl Processed {
 impl Catalogue {
     /// The processed form of `image`.
     pub fn get(&self, image: &Image) -> Option<&Processed> {
-        // Looked up by a borrowed key would need a second map type; an image is looked up a
-        // few times a page.
-        self.images.get(&(image.source.clone(), focal_key(image)))
+        let focal = focal_key(image);
+        self.images
+            .get(&image.source)?
+            .iter()
+            .find_map(|(f, p)| (*f == focal).then_some(p))
     }
 
     /// Every output file with the cache file it comes from, in path order.
@@ -114,15 +117,17 @@ impl Catalogue {
         let mut files: Vec<(String, PathBuf)> = self
             .images
             .values()
-            .flat_map(|p| p.files.iter().map(move |f| (p.path(f), p.cached(f))))
+            .flatten()
+            .flat_map(|(_, p)| p.files.iter().map(move |f| (p.path(f), p.cached(f))))
             .collect();
         files.sort();
         files.dedup_by(|a, b| a.0 == b.0);
         files
     }
 
+    /// How many originals (each with each of its focal points).
     pub fn len(&self) -> usize {
-        self.images.len()
+        self.images.values().map(Vec::len).sum()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -222,7 +227,9 @@ pub fn process(site: &Site, mode: Mode, diags: &mut Diagnostics) -> (Catalogue, 
                 used.push(done.image.key.clone());
                 catalogue
                     .images
-                    .insert((source.to_string(), focal_key(image)), done.image);
+                    .entry(source.to_string())
+                    .or_default()
+                    .push((focal_key(image), done.image));
             }
             Err((d, stamped)) => {
                 if let Some((stamp, hash)) = stamped {

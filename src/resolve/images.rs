@@ -29,7 +29,7 @@ pub fn from_yaml(
             crate::content::front_matter::locate(&file.text, needle, from).unwrap_or(from..from);
         Location::new(file, span)
     };
-    let location = at(raw.src.trim()).clone();
+    let location = at(raw.src.trim());
     let mut ok = true;
     if is_remote(&raw.src) {
         diags.push(
