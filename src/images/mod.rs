@@ -124,15 +124,6 @@ impl Catalogue {
         files.dedup_by(|a, b| a.0 == b.0);
         files
     }
-
-    /// How many originals (each with each of its focal points).
-    pub fn len(&self) -> usize {
-        self.images.values().map(Vec::len).sum()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.images.is_empty()
-    }
 }
 
 /// Whether the stage makes files or only looks for problems.

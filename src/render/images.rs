@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use super::escape::push_attr;
-use crate::images::{Catalogue, Encoded, Format, Processed};
+use crate::images::{Encoded, Format, Processed};
 use crate::site::Image;
 
 /// `sizes` for the lead image, which spans the page's main column and sidebar
@@ -226,9 +226,4 @@ pub fn image_objects<'a>(
             }
         })
         .collect()
-}
-
-/// The processed form of `image`, if the image stage made one.
-pub fn lookup<'c>(catalogue: &'c Catalogue, image: &Image) -> Option<&'c Processed> {
-    catalogue.get(image)
 }
