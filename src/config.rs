@@ -92,6 +92,12 @@ struct RawPaginateByKind {
     entities: Option<usize>,
     /// The date archive's year and month pages.
     archive: Option<usize>,
+    /// Terms on one glossary page; past it the glossary is cut by letter.
+    glossary: Option<usize>,
+    /// Events on one timeline page; past it the timeline is cut by year.
+    timeline: Option<usize>,
+    /// Entries a page of the index of people, organisations and places.
+    entity_index: Option<usize>,
 }
 
 fn default_paginate_by() -> usize {
@@ -175,6 +181,9 @@ pub struct Paginate {
     pub tags: usize,
     pub entities: usize,
     pub archive: usize,
+    pub glossary: usize,
+    pub timeline: usize,
+    pub entity_index: usize,
 }
 
 /// An absolute site URL that always ends in `/`, possibly with a sub-path.
@@ -337,18 +346,17 @@ pub fn parse(
     let cache_dir = root.join(&raw.cache_dir);
     Some(Config {
         sitemap_limit: raw.sitemap_limit.clamp(1, 50_000),
-        paginate: Paginate {
-            tags: raw.paginate_by_kind.tags.unwrap_or(raw.paginate_by).max(1),
-            entities: raw
-                .paginate_by_kind
-                .entities
-                .unwrap_or(raw.paginate_by)
-                .max(1),
-            archive: raw
-                .paginate_by_kind
-                .archive
-                .unwrap_or(raw.paginate_by)
-                .max(1),
+        paginate: {
+            let kinds = &raw.paginate_by_kind;
+            let or_default = |n: Option<usize>| n.unwrap_or(raw.paginate_by).max(1);
+            Paginate {
+                tags: or_default(kinds.tags),
+                entities: or_default(kinds.entities),
+                archive: or_default(kinds.archive),
+                glossary: or_default(kinds.glossary),
+                timeline: or_default(kinds.timeline),
+                entity_index: or_default(kinds.entity_index),
+            }
         },
         image_widths,
         image_max_pixels: (raw.image_max_megapixels * 1e6) as u64,

@@ -32,6 +32,7 @@ pub const BUILTIN: &[(&str, &[u8])] = embed![
     "templates/corrections.html",
     "templates/search.html",
     "templates/archive.html",
+    "templates/term.html",
     "static/style.css",
     "static/gloss.js",
     "static/search.js",

@@ -38,12 +38,26 @@ PORT="${PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0
 BASE="http://127.0.0.1:$PORT/explainers/"
 SITE="$PWD/target/test-site/public"
 check "sample site builds under a sub-path" target/release/gloss build --base-url "$BASE" -o "$SITE"
+# The same articles with every list cut into pages of a few, plus six briefs that make one
+# glossary term outgrow its entry: the paginated pages get the same validators and crawl.
+PAGED="$PWD/target/test-paged/public"
+paged_site() {
+  local dir=target/test-paged i
+  rm -rf "$dir" && mkdir -p "$dir" && cp -r content "$dir/" &&
+    { printf 'paginate_by = 2\n'; cat site.toml; printf '[paginate_by_kind]\nglossary = 3\ntimeline = 3\nentity_index = 5\n'; } > "$dir/site.toml" &&
+    for i in 1 2 3 4 5 6; do
+      printf -- '---\ntitle: Ceasefire brief %s\ndate: 2025-10-0%s\ntags: [Ukraine]\n---\nA ceasefire was discussed again, said Steve Witkoff.\n' "$i" "$i" > "$dir/content/articles/brief-$i.md"
+    done &&
+    target/release/gloss build --root "$dir" --base-url "http://127.0.0.1:$PORT/paged/" -o "$PAGED" >/dev/null
+}
+check "sample site with lists cut into pages builds" paged_site
 # shellcheck source=tests/serve-nginx.sh
 source tests/serve-nginx.sh
 trap stop_nginx EXIT
 
 VNU=tests/node_modules/vnu-jar/build/dist/vnu.jar
 check "vnu: every page of the sample site is valid HTML" java -jar "$VNU" --skip-non-html --errors-only "$SITE"
+check "vnu: every page of the paginated sample is valid HTML" java -jar "$VNU" --skip-non-html --errors-only "$PAGED"
 # minify = true needs the `minify` cargo feature: test it, and that minified pages stay valid.
 check "minify feature" cargo test --locked --features minify --test suite minify
 minified_site() {
@@ -54,11 +68,12 @@ minified_site() {
 }
 check "vnu: minified pages are valid HTML" minified_site
 check "vnu: flags the deliberately invalid page" expect_fail java -jar "$VNU" --errors-only tests/fixtures/bad/invalid.html
-check "browser: reader experience, axe" env BASE_URL="$BASE" node --test tests/browser/
+check "browser: reader experience, axe" env BASE_URL="$BASE" PAGED_URL="http://127.0.0.1:$PORT/paged/" node --test tests/browser/
 
 # Publishing: what hosts, crawlers and feed readers see.
 LINKS=(npx --prefix tests --no-install linkinator --recurse --verbosity error --skip '^https?://(?!127\.0\.0\.1)')
 check "links: crawl of the served site finds no broken link" "${LINKS[@]}" "$BASE" "${BASE}404.html"
+check "links: crawl of the paginated sample finds no broken link" "${LINKS[@]}" "http://127.0.0.1:$PORT/paged/"
 check "links: the crawler flags a broken link" expect_fail "${LINKS[@]}" "http://127.0.0.1:$PORT/broken/links.html"
 check "feeds, JSON-LD, Open Graph" .venv/bin/python tests/check_meta.py "$SITE" "$BASE"
 check "sitemaps are well-formed XML" xmllint --noout "$SITE/sitemap.xml" "$SITE/news-sitemap.xml"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Serves a built site with nginx the way a host would, under a sub-path:
 #   http://127.0.0.1:$PORT/explainers/  ->  $SITE
+#   http://127.0.0.1:$PORT/paged/       ->  $PAGED (when set: the sample with lists cut short)
 #   http://127.0.0.1:$PORT/broken/      ->  tests/fixtures/bad/ (negative controls)
 # Usage: source it after setting SITE and PORT; it sets NGINX_PID. Stop with stop_nginx.
 NGINX_DIR="$PWD/target/nginx"
@@ -24,6 +25,11 @@ http {
             alias $SITE/;
             index index.html;
             error_page 404 /explainers/404.html;
+        }
+        location /paged/ {
+            alias ${PAGED:-$PWD/target/no-paged-site}/;
+            index index.html;
+            error_page 404 /paged/404.html;
         }
         location /broken/ { alias $PWD/tests/fixtures/bad/; }
     }

@@ -369,8 +369,7 @@ pub fn ref_open(target: &Ref, site: &Site, root: &str) -> String {
                 .map_or("", |t| t.definition_text.as_str());
             out.push_str("<a class=\"term\" href=\"");
             out.push_str(root);
-            out.push_str("glossary/#");
-            push_attr(&mut out, id);
+            push_attr(&mut out, &super::glossary::term_path_by_id(site, id));
             out.push_str("\" data-term=\"");
             push_attr(&mut out, id);
             out.push_str("\" title=\"");

@@ -8,15 +8,18 @@
 pub mod archive;
 mod assets;
 mod context;
+pub mod entity_index;
 pub mod escape;
 mod feeds;
 mod fragments;
+pub mod glossary;
 pub mod images;
 pub mod markdown;
 pub mod paginate;
 pub mod search;
 pub mod seo;
 mod templates;
+pub mod timeline;
 
 use std::collections::BTreeSet;
 
@@ -174,9 +177,9 @@ impl Selection {
         self.all
             || match *job {
                 Job::Index => self.lists.front,
-                Job::Entities => self.lists.entities,
-                Job::Glossary => self.lists.glossary,
-                Job::Timeline => self.lists.timeline,
+                Job::Entities(_) => self.lists.entities,
+                Job::Glossary | Job::GlossaryLetter(_) | Job::Term(..) => self.lists.glossary,
+                Job::Timeline(..) => self.lists.timeline,
                 Job::Tags => self.lists.tags,
                 Job::Corrections => self.lists.corrections,
                 // The archive lists titles and dates, as the front page does.
@@ -320,13 +323,13 @@ pub fn render_selected(
     // 10,000-article site takes 0.1 s), and left for last they would keep one thread busy
     // while the others had nothing left to do.
     let mut jobs: Vec<Job> = Vec::new();
-    jobs.push(Job::Glossary);
-    jobs.push(Job::Timeline);
+    jobs.extend(glossary::jobs(site));
+    jobs.extend(timeline::jobs(site));
     let per = site.config.paginate.tags;
     jobs.extend(site.tags.iter().flat_map(|(slug, tag)| {
         (1..=paginate::count(tag.articles.len(), per)).map(move |n| Job::Tag(slug.as_str(), n))
     }));
-    jobs.push(Job::Entities);
+    jobs.extend(entity_index::jobs(site));
     jobs.push(Job::Tags);
     jobs.push(Job::Corrections);
     jobs.push(Job::Index);
@@ -499,9 +502,16 @@ enum Job<'a> {
     Article(usize),
     /// An entity page: its id and the page's number, from 1.
     Entity(&'a str, usize),
-    Entities,
+    /// A page of the index of entities, from 1.
+    Entities(usize),
+    /// `/glossary/`.
     Glossary,
-    Timeline,
+    /// A letter's page of a glossary cut by letter: the letter as in its path.
+    GlossaryLetter(String),
+    /// A term's page of the articles that use it: its id and the page's number, from 1.
+    Term(&'a str, usize),
+    /// `/timeline/`, or a year's page of a timeline cut by year, from 1.
+    Timeline(Option<i16>, usize),
     Tags,
     Corrections,
     /// `/archive/`.
@@ -547,7 +557,7 @@ fn term_records(site: &Site) -> Vec<search::Record> {
                 definition = escape_html(&t.definition_text),
             );
             search::Record {
-                url: format!("/glossary/#{}", t.id),
+                url: ["/", &glossary::term_path(site, t)].concat(),
                 html,
             }
         })
@@ -720,114 +730,11 @@ impl Renderer<'_> {
                 }
                 self.page(&path, "entity.html", &ctx)
             }
-            Job::Entities => {
-                let path = "entities/";
-                let root = root_for(path);
-                let mut ctx =
-                    self.context(path, "entities", "People, organisations and places", None);
-                let kinds = [
-                    EntityKind::Person,
-                    EntityKind::Organisation,
-                    EntityKind::Place,
-                    EntityKind::Event,
-                    EntityKind::Other,
-                ];
-                let groups: Vec<Value> = kinds
-                    .iter()
-                    .filter_map(|&kind| {
-                        let mut list: Vec<&Entity> = site.entities.values().filter(|e| e.kind == kind).collect();
-                        if list.is_empty() {
-                            return None;
-                        }
-                        list.sort_by_cached_key(|e| (e.name.to_lowercase(), e.id.clone()));
-                        let entities: Vec<context::EntityLink> =
-                            list.iter().map(|e| fragments::entity_link(e, self.pieces.images(), &root)).collect();
-                        Some(json!({"kind": kind.as_str(), "label": kind_label(kind, true), "entities": entities}))
-                    })
-                    .collect();
-                ctx.insert("groups", &groups);
-                self.page(path, "entities.html", &ctx)
-            }
-            Job::Glossary => {
-                let path = "glossary/";
-                let root = root_for(path);
-                let mut ctx = self.context(
-                    path,
-                    "glossary",
-                    "Glossary",
-                    Some("Every term used in the explainers, A to Z"),
-                );
-                let mut terms: Vec<_> = site.terms.values().collect();
-                terms.sort_by_cached_key(|t| (t.term.to_lowercase(), t.id.clone()));
-                let mut letters: Vec<(String, Vec<Value>)> = Vec::new();
-                for t in terms {
-                    let first = t.term.chars().next().filter(|c| c.is_alphabetic());
-                    let letter = first.map_or("#".to_string(), |c| c.to_uppercase().collect());
-                    let entry = json!({
-                        "id": t.id,
-                        "term": t.term,
-                        "aliases": t.aliases,
-                        "definition_html": markdown::to_html(&t.definition, site, self.pieces.images(), &root),
-                        "articles": t.mentions.iter().map(|m| {
-                            let a = &site.articles[m.article];
-                            json!({"title": a.title, "url": format!("{root}articles/{}/", a.slug)})
-                        }).collect::<Vec<_>>(),
-                    });
-                    match letters.last_mut() {
-                        Some((l, list)) if *l == letter => list.push(entry),
-                        _ => letters.push((letter, vec![entry])),
-                    }
-                }
-                let letters: Vec<Value> = letters
-                    .into_iter()
-                    .map(|(letter, terms)| {
-                        let anchor = if letter == "#" {
-                            "other".to_string()
-                        } else {
-                            letter.to_lowercase()
-                        };
-                        json!({"letter": letter, "anchor": anchor, "terms": terms})
-                    })
-                    .collect();
-                ctx.insert("letters", &letters);
-                ctx.insert(
-                    "preview_data",
-                    &self.preview_data(site.terms.values().map(|t| &t.definition), &root),
-                );
-                ctx.insert("json_ld", &escape::script_json(&seo::glossary_json(site)));
-                self.page(path, "glossary.html", &ctx)
-            }
-            Job::Timeline => {
-                let path = "timeline/";
-                let root = root_for(path);
-                let mut ctx = self.context(
-                    path,
-                    "timeline",
-                    "Timeline",
-                    Some("Every dated event across the explainers"),
-                );
-                let mut years: Vec<(i16, Vec<Value>)> = Vec::new();
-                for e in &site.timeline {
-                    let a = &site.articles[e.article];
-                    let entry = json!({
-                        "date_iso": e.date.iso(),
-                        "date_long": e.date.long(),
-                        "text": e.text,
-                        "title": a.title,
-                        "url": format!("{root}articles/{}/", a.slug),
-                    });
-                    match years.last_mut() {
-                        Some((y, list)) if *y == e.date.year() => list.push(entry),
-                        _ => years.push((e.date.year(), vec![entry])),
-                    }
-                }
-                let years: Vec<Value> = years
-                    .into_iter()
-                    .map(|(year, events)| json!({"year": year, "events": events}))
-                    .collect();
-                ctx.insert("years", &years);
-                self.page(path, "timeline.html", &ctx)
-            }
+            Job::Entities(number) => self.entity_index(number),
+            Job::Glossary => self.glossary_page(None),
+            Job::GlossaryLetter(ref anchor) => self.glossary_page(Some(anchor)),
+            Job::Term(id, number) => self.term_page(id, number),
+            Job::Timeline(year, number) => self.timeline_page(year, number),
             Job::Tags => {
                 let path = "tags/";
                 let root = root_for(path);
@@ -1220,7 +1127,7 @@ impl Renderer<'_> {
                     id: &t.id,
                     term: &t.term,
                     definition: &t.definition_text,
-                    url: [root, "glossary/#", &t.id].concat(),
+                    url: [root, &glossary::term_path(site, t)].concat(),
                 })
                 .collect(),
             sources: a
@@ -1300,7 +1207,24 @@ fn sitemap_entries(site: &Site) -> Vec<(String, Option<String>)> {
     }
     out.push(("entities/".into(), newest.clone()));
     out.push(("glossary/".into(), newest.clone()));
+    if glossary::split(site) {
+        for (_, anchor, _) in glossary::letters(site) {
+            out.push((["glossary/", &anchor, "/"].concat(), newest.clone()));
+        }
+    }
+    for t in site.terms.values().filter(|t| glossary::has_page(t)) {
+        let lastmod = t
+            .mentions
+            .first()
+            .map(|m| site.articles[m.article].modified.iso());
+        out.push((glossary::term_page(&t.id), lastmod));
+    }
     out.push(("timeline/".into(), newest.clone()));
+    out.extend(
+        timeline::year_pages(site)
+            .into_iter()
+            .map(|p| (p, newest.clone())),
+    );
     out.push(("tags/".into(), newest.clone()));
     out.push(("corrections/".into(), newest.clone()));
     out.push(("archive/".into(), newest));

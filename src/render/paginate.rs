@@ -40,6 +40,9 @@ pub struct Pager {
     /// The pages the navigation names: the first, the last and a few around this one, with
     /// `None` for a gap.
     pub pages: Vec<Option<PageLink>>,
+    /// Whether the list runs newest first, so that its neighbours are "Newer" and "Older"
+    /// rather than "Previous" and "Next".
+    pub newest_first: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -78,6 +81,15 @@ impl Pager {
             first: url(1),
             last: url(total),
             pages,
+            newest_first: true,
+        }
+    }
+
+    /// The same, for a list in another order (A to Z, or by date oldest first).
+    pub fn in_order(self) -> Pager {
+        Pager {
+            newest_first: false,
+            ..self
         }
     }
 

@@ -225,19 +225,23 @@ pub fn entity_page_json(
     serde_json::to_string(&ld).expect("plain data always serializes")
 }
 
-/// The glossary as a schema.org DefinedTermSet of DefinedTerms.
-pub fn glossary_json(site: &Site) -> Value {
+/// The glossary as a schema.org DefinedTermSet, with `terms` (those a page shows) as its
+/// DefinedTerms.
+pub fn glossary_json(site: &Site, terms: &[&crate::site::Term]) -> Value {
     let url = site.config.base_url.join("glossary/");
-    let terms: Vec<Value> = site
-        .terms
-        .values()
+    let terms: Vec<Value> = terms
+        .iter()
         .map(|t| {
+            let term_url = site
+                .config
+                .base_url
+                .join(&super::glossary::term_path(site, t));
             json!({
                 "@type": "DefinedTerm",
-                "@id": format!("{url}#{}", t.id),
+                "@id": term_url,
                 "name": t.term,
                 "description": t.definition_text,
-                "url": format!("{url}#{}", t.id),
+                "url": term_url,
                 "inDefinedTermSet": url,
             })
         })

@@ -94,6 +94,14 @@ impl<'a> Targets<'a> {
         if path == "glossary/" {
             return Some(Anchors::Terms(&self.site.terms));
         }
+        // Pages of lists cut by letter, year, date or number: whether one exists depends on
+        // settings applied when rendering, so any is taken.
+        if ["glossary/", "timeline/", "archive/", "entities/page/"]
+            .iter()
+            .any(|list| path.starts_with(list))
+        {
+            return Some(Anchors::Any);
+        }
         let path = path.strip_suffix('/')?;
         let nested = |prefix: &str| {
             path.strip_prefix(prefix)

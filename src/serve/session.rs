@@ -520,12 +520,17 @@ fn gone(before: &Site, after: &Site) -> Vec<String> {
             ));
         }
     }
-    let archive: BTreeSet<String> = crate::render::archive::paths(after).into_iter().collect();
-    out.extend(
-        crate::render::archive::paths(before)
-            .into_iter()
-            .filter(|p| !archive.contains(p)),
-    );
+    // Lists whose pages come and go with what they hold.
+    use crate::render::{archive, entity_index, glossary, timeline};
+    for paths in [
+        archive::paths,
+        glossary::paths,
+        timeline::paths,
+        entity_index::paths,
+    ] {
+        let now: BTreeSet<String> = paths(after).into_iter().collect();
+        out.extend(paths(before).into_iter().filter(|p| !now.contains(p)));
+    }
     let pages: BTreeSet<&str> = after.pages.iter().map(|p| p.slug.as_str()).collect();
     for p in &before.pages {
         if !pages.contains(p.slug.as_str()) {

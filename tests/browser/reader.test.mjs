@@ -460,6 +460,37 @@ for (const scheme of ['light', 'dark']) {
   });
 }
 
+// The sample with every list cut into pages of a few (tests/run.sh builds it): the pages that
+// only a long archive has.
+const PAGED = process.env.PAGED_URL;
+const PAGED_PAGES = PAGED && {
+  tagPage2: `${PAGED}tags/ukraine/page/2/`,
+  entityPage2: `${PAGED}entities/steve-witkoff/page/2/`,
+  entityIndexPage2: `${PAGED}entities/page/2/`,
+  glossaryIndex: `${PAGED}glossary/`,
+  glossaryLetter: `${PAGED}glossary/c/`,
+  term: `${PAGED}glossary/terms/ceasefire/`,
+  termPage2: `${PAGED}glossary/terms/ceasefire/page/2/`,
+  timelineIndex: `${PAGED}timeline/`,
+  timelineYear: `${PAGED}timeline/2025/`,
+  archiveMonth: `${PAGED}archive/2025/11/`,
+};
+
+test('axe: no violations on the pages of long lists, and their navigation works by keyboard', { skip: !PAGED }, async () => {
+  for (const [name, url] of Object.entries(PAGED_PAGES)) {
+    assert.equal((await fetch(url)).status, 200, `${name}: ${url}`);
+    assert.deepEqual(await axeViolations(url, 'light'), [], name);
+  }
+  // The page navigation is reachable by keyboard and leads to the next page.
+  const page = await newPage();
+  await visit(page, PAGED_PAGES.tagPage2);
+  const next = page.locator('nav.pagination a[rel="next"]');
+  await next.focus();
+  assert.equal(await page.evaluate(() => document.activeElement.getAttribute('rel')), 'next');
+  await Promise.all([page.waitForURL(`${PAGED}tags/ukraine/page/3/`), page.keyboard.press('Enter')]);
+  await page.context().close();
+});
+
 test('axe catches a deliberate violation (negative control)', async () => {
   assert.deepEqual(await axeViolations(`${ROOT}broken/a11y.html`, 'light'), ['critical image-alt: img']);
 });

@@ -678,3 +678,228 @@ fn an_entity_page_lists_its_mentions_newest_first_by_pages() {
             .collect::<Vec<_>>()
     );
 }
+
+/// A site whose glossary, timeline and entity index outgrow a page of three: seven terms over
+/// four letters, eight entities, eight events over two years, and one term ("ceasefire") used
+/// in more articles than a glossary entry names.
+fn long_lists() -> SiteTest {
+    let t = SiteTest::new();
+    t.file(
+        "site.toml",
+        format!(
+            "{}[paginate_by_kind]\nglossary = 3\ntimeline = 3\nentity_index = 3\ntags = 4\n",
+            crate::site_test::SITE_TOML
+        ),
+    );
+    let mut glossary = String::new();
+    for term in [
+        "ceasefire",
+        "coalition",
+        "corridor",
+        "envoy",
+        "embargo",
+        "sanctions",
+        "300 days",
+    ] {
+        let id = term.replace(' ', "-");
+        glossary.push_str(&format!(
+            "{id}:\n  term: {term}\n  definition: \"The {term}.\"\n"
+        ));
+    }
+    t.file("content/glossary.yaml", glossary);
+    let mut entities = String::new();
+    for (id, name, kind) in [
+        ("ann", "Ann Able", "person"),
+        ("bob", "Bob Baker", "person"),
+        ("cy", "Cy Cole", "person"),
+        ("dee", "Dee Dale", "person"),
+        ("un", "United Nations", "organisation"),
+        ("eu", "European Union", "organisation"),
+        ("kyiv", "Kyiv", "place"),
+        ("oslo", "Oslo", "place"),
+    ] {
+        entities.push_str(&format!("{id}:\n  name: {name}\n  kind: {kind}\n"));
+    }
+    t.file("content/entities.yaml", entities);
+    for i in 0..8 {
+        t.article(
+            &format!("a{i}"),
+            &format!(
+                "title: Story {i}\ndate: 2025-11-{:02}\ntimeline:\n  - {{ date: {}-0{}-01, text: Event {i}. }}",
+                i + 1,
+                if i < 3 { 2024 } else { 2025 },
+                i + 1
+            ),
+            "A ceasefire was near, said Ann Able. An envoy went to Oslo.\n",
+        );
+    }
+    t
+}
+
+#[test]
+fn a_long_glossary_is_cut_by_letter_and_every_term_is_reachable() {
+    let t = long_lists();
+    t.build();
+    let index = t.html("glossary/index.html");
+    assert_eq!(index.texts("nav.letters a"), ["#", "C", "E", "S"]);
+    // The index names every term under its own id, linking to its letter's page.
+    let hrefs = index.attrs(".term-index a", "href");
+    assert_eq!(hrefs.len(), 7);
+    for (id, href) in index.attrs(".term-index li", "id").iter().zip(&hrefs) {
+        let (page, fragment) = crate::site_test::resolve_href("glossary/index.html", href);
+        assert_eq!(fragment.as_deref(), Some(id.as_str()));
+        let letter = t.html(&page);
+        assert!(letter.has_id(id), "{page} has no #{id}");
+        assert_eq!(
+            letter.attrs("dt", "id").iter().filter(|d| *d == id).count(),
+            1
+        );
+    }
+    let c = t.html("glossary/c/index.html");
+    assert_eq!(
+        c.attrs("dl.glossary dt", "id"),
+        ["ceasefire", "coalition", "corridor"]
+    );
+    assert!(c.texts("title").join("").starts_with("Glossary: C"));
+    assert_eq!(
+        c.attrs("nav.letters a[aria-current]", "href"),
+        ["../../glossary/c/"]
+    );
+    assert_eq!(
+        t.html("glossary/other/index.html").attrs("dt", "id"),
+        ["300-days"]
+    );
+    // Articles link each term straight to its definition.
+    let article = t.html("articles/a0/index.html");
+    let term_links = article.attrs("a.term", "href");
+    assert!(
+        term_links.contains(&"../../glossary/c/#ceasefire".to_string()),
+        "{term_links:?}"
+    );
+    assert!(
+        term_links.contains(&"../../glossary/e/#envoy".to_string()),
+        "{term_links:?}"
+    );
+    // "ceasefire" is used in eight articles: its entry names the newest five and links to its
+    // own page, which lists all eight by pages of four (`tags`).
+    assert_eq!(
+        c.texts("#ceasefire + dd .used-in a"),
+        [
+            "Story 7",
+            "Story 6",
+            "Story 5",
+            "Story 4",
+            "Story 3",
+            "all 8 explainers"
+        ]
+    );
+    assert_eq!(
+        c.attrs("#coalition + dd .used-in a", "href"),
+        Vec::<String>::new(),
+        "an unused term names no article"
+    );
+    let term = t.html("glossary/terms/ceasefire/index.html");
+    assert_eq!(term.texts("h1"), ["ceasefire"]);
+    assert_eq!(
+        term.texts(".article-card h3"),
+        ["Story 7", "Story 6", "Story 5", "Story 4"]
+    );
+    let page2 = t.html("glossary/terms/ceasefire/page/2/index.html");
+    assert_eq!(
+        page2.texts(".article-card h3"),
+        ["Story 3", "Story 2", "Story 1", "Story 0"]
+    );
+    assert!(!t.exists("glossary/terms/coalition/index.html"));
+    // Structured data: each letter page's terms, with their URLs.
+    let ld: serde_json::Value =
+        serde_json::from_str(&c.one("script[type=\"application/ld+json\"]").inner_html()).unwrap();
+    assert_eq!(ld["hasDefinedTerm"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        ld["hasDefinedTerm"][0]["url"],
+        "https://example.org/explainers/glossary/c/#ceasefire"
+    );
+    let sitemap = t.read("sitemap.xml");
+    for loc in ["glossary/c/", "glossary/terms/ceasefire/", "timeline/2024/"] {
+        assert!(
+            sitemap.contains(&format!("https://example.org/explainers/{loc}<")),
+            "{loc}"
+        );
+    }
+}
+
+#[test]
+fn a_long_timeline_is_cut_by_year_and_pages() {
+    let t = long_lists();
+    t.build();
+    let index = t.html("timeline/index.html");
+    assert_eq!(index.texts("h2 a"), ["2024", "2025"]);
+    assert_eq!(index.texts("h2 .count"), ["(3 events)", "(5 events)"]);
+    assert!(index.select(".timeline li").is_empty());
+    let mut seen = Vec::new();
+    for path in [
+        "timeline/2024/index.html",
+        "timeline/2025/index.html",
+        "timeline/2025/page/2/index.html",
+    ] {
+        let page = t.html(path);
+        seen.extend(page.texts(".timeline li span"));
+        for href in page.attrs(".timeline a, nav.pagination a", "href") {
+            let (target, _) = crate::site_test::resolve_href(path, &href);
+            assert!(t.exists(&target), "{path}: {href} -> {target}");
+        }
+    }
+    assert!(!t.exists("timeline/2024/page/2/index.html"));
+    assert_eq!(
+        seen,
+        (0..8).map(|i| format!("Event {i}.")).collect::<Vec<_>>(),
+        "every event once, oldest first"
+    );
+    let page2 = t.html("timeline/2025/page/2/index.html");
+    assert_eq!(
+        page2.texts("nav.pagination a[rel=\"prev\"]"),
+        ["Previous page"]
+    );
+}
+
+#[test]
+fn a_long_entity_index_pages_and_names_where_each_kind_starts() {
+    let t = long_lists();
+    t.build();
+    let paths = [
+        "entities/index.html",
+        "entities/page/2/index.html",
+        "entities/page/3/index.html",
+    ];
+    assert!(!t.exists("entities/page/4/index.html"));
+    let mut seen = Vec::new();
+    for path in paths {
+        let page = t.html(path);
+        seen.extend(page.texts(".entity-list a"));
+        // The navigation between kinds lands on the heading of each kind.
+        for href in page.attrs("nav.letters a", "href") {
+            let (target, fragment) = crate::site_test::resolve_href(path, &href);
+            let fragment = fragment.expect("a kind's anchor");
+            assert!(t.html(&target).has_id(&fragment), "{path}: {href}");
+        }
+    }
+    assert_eq!(
+        seen,
+        [
+            "Ann Able",
+            "Bob Baker",
+            "Cy Cole",
+            "Dee Dale",
+            "European Union",
+            "United Nations",
+            "Kyiv",
+            "Oslo"
+        ]
+    );
+    let two = t.html("entities/page/2/index.html");
+    assert_eq!(two.texts("h2"), ["People", "Organisations"]);
+    assert!(
+        two.texts("title")
+            .join("")
+            .starts_with("People, organisations and places, page 2 of 3")
+    );
+}

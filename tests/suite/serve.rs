@@ -293,6 +293,21 @@ fn incremental_rebuilds_match_full_builds_across_pages() {
     incremental_matches_full(&t);
 }
 
+#[test]
+fn incremental_rebuilds_match_full_builds_when_lists_are_cut() {
+    // A glossary cut by letter, a timeline by year and an entity index by pages: letter, year
+    // and index pages come and go as edits add and remove what they list.
+    let t = three_articles();
+    t.file(
+        "site.toml",
+        format!(
+            "{}[paginate_by_kind]\nglossary = 1\ntimeline = 1\nentity_index = 2\n",
+            crate::site_test::SITE_TOML
+        ),
+    );
+    incremental_matches_full(&t);
+}
+
 fn incremental_matches_full(t: &SiteTest) {
     let mut s = session(t);
     let mut served = std::collections::BTreeMap::new();
