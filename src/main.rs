@@ -267,6 +267,10 @@ fn import(args: cli::ImportArgs, out: Output) -> Result<(), u8> {
             if let Some(sidecar) = &imported.sidecar {
                 println!("annotations in {}", sidecar.display());
             }
+            print!(
+                "{}",
+                gloss::import::evidence_report(&story, &imported.matches)
+            );
             if !imported.suggestions.is_empty() {
                 println!(
                     "names not in content/entities.yaml yet: {}",

@@ -191,6 +191,8 @@ pub struct Article {
     /// The latest of `date`, `updated` and every correction's date.
     pub modified: Date,
     pub dek: Option<String>,
+    /// Where (and when) the story was filed, shown in the meta line.
+    pub dateline: Option<String>,
     pub authors: Vec<String>,
     pub section: Option<String>,
     /// (slug, name)

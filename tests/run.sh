@@ -39,7 +39,8 @@ BASE="http://127.0.0.1:$PORT/explainers/"
 SITE="$PWD/target/test-site/public"
 check "sample site builds under a sub-path" target/release/gloss build --base-url "$BASE" -o "$SITE"
 # The same articles with every list cut into pages of a few, plus six briefs that make one
-# glossary term outgrow its entry: the paginated pages get the same validators and crawl.
+# glossary term outgrow its entry, plus the labelled wire stories imported as drafts: these
+# pages get the same validators and crawl.
 PAGED="$PWD/target/test-paged/public"
 paged_site() {
   local dir=target/test-paged i
@@ -48,7 +49,11 @@ paged_site() {
     for i in 1 2 3 4 5 6; do
       printf -- '---\ntitle: Ceasefire brief %s\ndate: 2025-10-0%s\ntags: [Ukraine]\n---\nA ceasefire was discussed again, said Steve Witkoff.\n' "$i" "$i" > "$dir/content/articles/brief-$i.md"
     done &&
-    target/release/gloss build --root "$dir" --base-url "http://127.0.0.1:$PORT/paged/" -o "$PAGED" >/dev/null
+    # The labelled wire stories, imported as drafts: imported copy must validate too.
+    for i in $(sed -n 's/^\([a-z0-9-]*\)\.txt:$/\1/p' tests/fixtures/wire/labels.yaml); do
+      target/release/gloss import --root "$dir" "tests/fixtures/wire/$i.txt" --date 2025-11-25 --slug "wire-$i" >/dev/null 2>&1 || return 1
+    done &&
+    target/release/gloss build --drafts --root "$dir" --base-url "http://127.0.0.1:$PORT/paged/" -o "$PAGED" >/dev/null
 }
 check "sample site with lists cut into pages builds" paged_site
 # shellcheck source=tests/serve-nginx.sh

@@ -23,6 +23,9 @@ pub struct RawFrontMatter {
     pub updated: Option<Date>,
     #[serde(default)]
     pub dek: Option<String>,
+    /// Where (and when) the story was filed, as wire copy opens: `Kyiv`, `Kyiv, Nov 25`.
+    #[serde(default)]
+    pub dateline: Option<String>,
     #[serde(default)]
     pub authors: Vec<String>,
     #[serde(default)]

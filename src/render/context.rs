@@ -110,6 +110,7 @@ pub struct ArticleCtx<'a> {
     pub image: Option<LeadImage>,
     pub title: &'a str,
     pub dek: Option<&'a str>,
+    pub dateline: Option<&'a str>,
     pub draft: bool,
     pub section: Option<&'a str>,
     pub authors: &'a [String],

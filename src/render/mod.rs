@@ -1083,6 +1083,7 @@ impl Renderer<'_> {
             slug: &a.slug,
             title: &a.title,
             dek: a.dek.as_deref(),
+            dateline: a.dateline.as_deref(),
             draft: a.draft,
             section: a.section.as_deref(),
             authors: &a.authors,

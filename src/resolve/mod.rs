@@ -1093,6 +1093,12 @@ fn resolve_article(
         updated: front.updated,
         modified,
         dek: front.dek.as_ref().map(|d| d.trim().to_string()),
+        dateline: front
+            .dateline
+            .as_deref()
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+            .map(str::to_string),
         authors: front.authors.clone(),
         section: front.section.clone(),
         tags,

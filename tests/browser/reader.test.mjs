@@ -474,9 +474,11 @@ const PAGED_PAGES = PAGED && {
   timelineIndex: `${PAGED}timeline/`,
   timelineYear: `${PAGED}timeline/2025/`,
   archiveMonth: `${PAGED}archive/2025/11/`,
+  importedAfp: `${PAGED}articles/wire-afp-peace-push/`,
+  importedAp: `${PAGED}articles/wire-ap-thanksgiving/`,
 };
 
-test('axe: no violations on the pages of long lists, and their navigation works by keyboard', { skip: !PAGED }, async () => {
+test('axe: no violations on the pages of long lists and on imported drafts; page navigation by keyboard', { skip: !PAGED }, async () => {
   for (const [name, url] of Object.entries(PAGED_PAGES)) {
     assert.equal((await fetch(url)).status, 200, `${name}: ${url}`);
     assert.deepEqual(await axeViolations(url, 'light'), [], name);
