@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 
 const require = createRequire(import.meta.url);
@@ -474,9 +474,14 @@ const PAGED_PAGES = PAGED && {
   timelineIndex: `${PAGED}timeline/`,
   timelineYear: `${PAGED}timeline/2025/`,
   archiveMonth: `${PAGED}archive/2025/11/`,
-  importedAfp: `${PAGED}articles/wire-afp-peace-push/`,
-  importedAp: `${PAGED}articles/wire-ap-thanksgiving/`,
 };
+// Every labelled wire story, imported as a draft by tests/run.sh.
+if (PAGED) {
+  const labels = readFileSync(new URL('../fixtures/wire/labels.yaml', import.meta.url), 'utf8');
+  for (const [, name] of labels.matchAll(/^([a-z0-9-]+)\.txt:$/gm)) {
+    PAGED_PAGES[`imported ${name}`] = `${PAGED}articles/wire-${name}/`;
+  }
+}
 
 test('axe: no violations on the pages of long lists and on imported drafts; page navigation by keyboard', { skip: !PAGED }, async () => {
   for (const [name, url] of Object.entries(PAGED_PAGES)) {
