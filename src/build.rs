@@ -81,11 +81,12 @@ impl Timings {
 
 impl std::fmt::Display for Timings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // Auto-linking happens inside resolve (on several threads): shown, not added up.
+        // Auto-linking happens inside resolve, indexing inside render (on several threads):
+        // shown, not added up.
         let total: Duration = self
             .phases
             .iter()
-            .filter(|p| p.0 != "auto-link")
+            .filter(|p| !matches!(p.0, "auto-link" | "indexing" | "index"))
             .map(|p| p.1)
             .sum();
         for (phase, took, what) in &self.phases {
@@ -203,6 +204,21 @@ pub fn generate(options: &BuildOptions, sink: &dyn render::Sink) -> Result<Rende
         stats.bytes as f64 / 1e6
     );
     timings.record("render", t, what);
+    if let Some(search) = stats.search {
+        timings.phases.push((
+            "indexing",
+            search.parse,
+            format!(
+                "part of render, CPU summed over threads; {} pages parsed for search",
+                search.pages
+            ),
+        ));
+        timings.phases.push((
+            "index",
+            search.build,
+            "part of render: Pagefind's index built and compressed after the last page".into(),
+        ));
+    }
     Ok(Rendered {
         site,
         stats,

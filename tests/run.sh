@@ -32,6 +32,7 @@ check "cargo clippy" cargo clippy --all-targets --all-features --locked -- -D wa
 check "cargo test" cargo test --locked
 check "cargo doc, warnings denied" env RUSTDOCFLAGS="-D warnings" cargo doc --locked --no-deps --document-private-items --quiet
 check "sample site builds (README command)" cargo run --release --locked -q -- build
+check "patched Pagefind writes the same index bytes as the published crate" bash tests/pagefind-reference.sh
 
 # The sample site, built under a sub-path and served by nginx as a host would.
 PORT="${PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"

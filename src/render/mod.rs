@@ -98,6 +98,8 @@ pub struct Stats {
     pub files: usize,
     pub pages: usize,
     pub bytes: usize,
+    /// Where indexing for search spent its time, when the build made an index.
+    pub search: Option<search::Timings>,
 }
 
 /// A stable hash of a file's content (FNV-1a), for cache validators.
@@ -255,20 +257,24 @@ pub fn search_index(
         .collect();
     let indexer = search::Indexer::start(&site.config.language);
     for jobs in jobs.chunks(64) {
-        let records: Vec<Result<Option<search::Record>, Diagnostic>> = jobs
+        let parsed: Vec<Result<Option<search::Parsed>, Diagnostic>> = jobs
             .par_iter()
-            .map(|job| Ok(search_record(site, &r.render(job)?)))
+            .map(|job| Ok(search_record(site, &r.render(job)?).and_then(|r| indexer.parse(r))))
             .collect();
-        for record in records {
-            if let Some(record) = record.map_err(|d| RenderError::Templates(vec![d]))? {
-                indexer.add(record);
+        for page in parsed {
+            if let Some(page) = page.map_err(|d| RenderError::Templates(vec![d]))? {
+                indexer.add(page);
             }
         }
     }
-    for record in term_records(site) {
-        indexer.add(record);
+    let terms: Vec<search::Parsed> = term_records(site)
+        .into_par_iter()
+        .filter_map(|record| indexer.parse(record))
+        .collect();
+    for page in terms {
+        indexer.add(page);
     }
-    indexer.finish().map_err(|m| {
+    indexer.finish().map(|(files, _)| files).map_err(|m| {
         RenderError::Templates(vec![Diagnostic::error(
             "gloss::search",
             format!("the search index failed: {m}"),
@@ -415,41 +421,47 @@ pub fn render_selected(
         }
         Ok(())
     };
-    let make_pages = || -> Result<Vec<RenderError>, RenderError> {
+    let make_pages = || -> Result<(Vec<RenderError>, Option<search::Timings>), RenderError> {
         let mut failures: Vec<RenderError> = Vec::new();
+        let mut search_timings = None;
         for jobs in jobs.chunks(chunk) {
             // Small pieces: rayon otherwise hands out runs of hundreds of pages that cannot be
             // split once started, and one thread was left rendering alone for the last 0.1-0.25 s.
-            let results: Vec<Result<Option<search::Record>, RenderError>> = jobs
+            let results: Vec<Result<Option<search::Parsed>, RenderError>> = jobs
                 .par_iter()
                 .with_max_len(4)
                 .map(|job| {
                     let file = r.render(job).map_err(|d| RenderError::Templates(vec![d]))?;
-                    let record = match (&indexer, job) {
+                    let parsed = match (&indexer, job) {
                         // An entity's later pages repeat its name: only the first is indexed.
-                        (Some(_), Job::Article(_) | Job::Entity(_, 1)) => {
-                            search_record(site, &file)
+                        (Some(indexer), Job::Article(_) | Job::Entity(_, 1)) => {
+                            search_record(site, &file).and_then(|r| indexer.parse(r))
                         }
                         _ => None,
                     };
                     emit(file)?;
-                    Ok(record)
+                    Ok(parsed)
                 })
                 .collect();
             for result in results {
                 match (result, &indexer) {
-                    (Ok(Some(record)), Some(indexer)) => indexer.add(record),
+                    (Ok(Some(parsed)), Some(indexer)) => indexer.add(parsed),
                     (Ok(_), _) => {}
                     (Err(e), _) => failures.push(e),
                 }
             }
         }
         if let Some(indexer) = indexer {
-            for record in term_records(site) {
-                indexer.add(record);
+            let terms: Vec<search::Parsed> = term_records(site)
+                .into_par_iter()
+                .filter_map(|record| indexer.parse(record))
+                .collect();
+            for parsed in terms {
+                indexer.add(parsed);
             }
             match indexer.finish() {
-                Ok(files) => {
+                Ok((files, timings)) => {
+                    search_timings = Some(timings);
                     for file in files {
                         emit(file)?;
                     }
@@ -464,10 +476,10 @@ pub fn render_selected(
                 ])),
             }
         }
-        Ok(failures)
+        Ok((failures, search_timings))
     };
-    let (failures, others) = rayon::join(make_pages, others);
-    let failures = failures?;
+    let (made, others) = rayon::join(make_pages, others);
+    let (failures, search) = made?;
     let mut errors: Vec<Diagnostic> = Vec::new();
     for failure in failures {
         match failure {
@@ -491,6 +503,7 @@ pub fn render_selected(
         files: files.into_inner(),
         pages: pages.into_inner(),
         bytes: bytes.into_inner(),
+        search,
     })
 }
 

@@ -3,11 +3,15 @@
 //!
 //! Pagefind indexes only what a page marks `data-pagefind-body` (the article, the entity), and
 //! reads filters (`type`, `section`, `tag`), the `date` sort and weights from attributes the
-//! theme sets. The index runs on its own thread while pages are still being rendered; pages
-//! reach it in job order, so the index is the same from one build to the next.
+//! theme sets. Pages are parsed for the index on the render threads, as they are made (a patch
+//! of ours to Pagefind, vendor/pagefind/PATCHES.md, lets a page be parsed without the index's
+//! lock); the index runs on its own thread and takes them in job order, so the index is the
+//! same from one build to the next.
 
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering::Relaxed};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
@@ -20,63 +24,156 @@ pub struct Record {
     pub html: String,
 }
 
+/// A page parsed for the index, or why it could not be.
+pub type Parsed = Result<api::Page, String>;
+
+/// How pages reach Pagefind: parsed on the render threads through our patch
+/// (vendor/pagefind), or, with the `reference-pagefind` feature, whole, through the published
+/// API, for tests/pagefind-reference.sh to build gloss against the published crate.
+#[cfg(not(feature = "reference-pagefind"))]
+mod api {
+    use pagefind::api::PagefindIndex;
+    pub use pagefind::api::{PageParser as Parser, ParsedPage as Page};
+
+    pub fn parser(index: &PagefindIndex) -> Parser {
+        index.page_parser()
+    }
+
+    pub fn parse(parser: &Parser, url: String, html: String) -> Result<Page, String> {
+        parser.parse(url, html).map_err(|e| e.to_string())
+    }
+
+    pub async fn add(index: &mut PagefindIndex, page: Page) -> Result<(), String> {
+        index.add_parsed_page(page).await;
+        Ok(())
+    }
+}
+
+#[cfg(feature = "reference-pagefind")]
+mod api {
+    use pagefind::api::PagefindIndex;
+
+    pub struct Parser;
+
+    pub struct Page {
+        url: String,
+        html: String,
+    }
+
+    pub fn parser(_: &PagefindIndex) -> Parser {
+        Parser
+    }
+
+    pub fn parse(_: &Parser, url: String, html: String) -> Result<Page, String> {
+        Ok(Page { url, html })
+    }
+
+    pub async fn add(index: &mut PagefindIndex, page: Page) -> Result<(), String> {
+        index
+            .add_html_file(None, Some(page.url), page.html)
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+}
+
 pub struct Indexer {
-    tx: Option<SyncSender<Record>>,
-    worker: Option<JoinHandle<Result<Vec<OutputFile>, String>>>,
+    tx: Option<SyncSender<Parsed>>,
+    parser: Option<api::Parser>,
+    worker: Option<JoinHandle<Result<(Vec<OutputFile>, Duration), String>>>,
+    /// Nanoseconds spent parsing, summed over the threads that parse.
+    parsing: AtomicU64,
+    parsed: AtomicUsize,
+}
+
+/// Where indexing spends its time (`gloss build --timings`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Timings {
+    /// Parsing pages for the index, CPU time summed over the render threads.
+    pub parse: Duration,
+    /// Building the index from the parsed pages and compressing its files, after the last page.
+    pub build: Duration,
+    pub pages: usize,
 }
 
 impl Indexer {
     pub fn start(language: &str) -> Indexer {
         // A few pages in flight: render waits rather than holding the whole site in memory.
-        let (tx, rx) = sync_channel::<Record>(32);
-        let language = language.to_string();
+        let (tx, rx) = sync_channel::<Parsed>(32);
+        let options = PagefindServiceConfig::builder()
+            .keep_index_url(true)
+            .force_language(language.to_string())
+            .build();
+        let index = PagefindIndex::new(Some(options)).map_err(|e| e.to_string());
+        let parser = index.as_ref().ok().map(api::parser);
         let worker = std::thread::Builder::new()
             .name("gloss-search".into())
-            .spawn(move || index(&rx, language))
+            .spawn(move || collect(&rx, index?))
             .ok();
         Indexer {
             tx: Some(tx),
+            parser,
             worker,
+            parsing: AtomicU64::new(0),
+            parsed: AtomicUsize::new(0),
         }
     }
 
-    pub fn add(&self, record: Record) {
+    /// Parses `record` for the index, on the calling thread: render threads call this in
+    /// parallel, then [`Self::add`] in job order.
+    pub fn parse(&self, record: Record) -> Option<Parsed> {
+        let parser = self.parser.as_ref()?;
+        let start = Instant::now();
+        let parsed = api::parse(parser, record.url.clone(), record.html)
+            .map_err(|e| format!("indexing {}: {e}", record.url));
+        let took = u64::try_from(start.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        self.parsing.fetch_add(took, Relaxed);
+        self.parsed.fetch_add(1, Relaxed);
+        Some(parsed)
+    }
+
+    /// Hands a parsed page to the index; the order of calls is the index's order.
+    pub fn add(&self, parsed: Parsed) {
         if let Some(tx) = &self.tx {
             // A failed indexer reports itself in `finish`.
-            let _ = tx.send(record);
+            let _ = tx.send(parsed);
         }
     }
 
-    /// The files of `pagefind/`, once every record is in.
-    pub fn finish(mut self) -> Result<Vec<OutputFile>, String> {
+    /// The files of `pagefind/`, once every record is in, and where the time went.
+    pub fn finish(mut self) -> Result<(Vec<OutputFile>, Timings), String> {
         drop(self.tx.take());
-        match self.worker.take() {
+        let (files, build) = match self.worker.take() {
             Some(worker) => worker
                 .join()
-                .map_err(|_| "the search indexer panicked".to_string())?,
-            None => Err("could not start the search indexer".to_string()),
-        }
+                .map_err(|_| "the search indexer panicked".to_string())??,
+            None => return Err("could not start the search indexer".to_string()),
+        };
+        let timings = Timings {
+            parse: Duration::from_nanos(self.parsing.load(Relaxed)),
+            build,
+            pages: self.parsed.load(Relaxed),
+        };
+        Ok((files, timings))
     }
 }
 
-fn index(rx: &Receiver<Record>, language: String) -> Result<Vec<OutputFile>, String> {
+/// Adds pages as they come; once the last is in, builds the index. Returns its files and how
+/// long that build took.
+fn collect(
+    rx: &Receiver<Parsed>,
+    mut index: PagefindIndex,
+) -> Result<(Vec<OutputFile>, Duration), String> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| e.to_string())?;
     runtime.block_on(async move {
-        let options = PagefindServiceConfig::builder()
-            .keep_index_url(true)
-            .force_language(language)
-            .build();
-        let mut index = PagefindIndex::new(Some(options)).map_err(|e| e.to_string())?;
-        // Records keep arriving until render is done; this thread has nothing else to do.
-        while let Ok(record) = rx.recv() {
-            index
-                .add_html_file(None, Some(record.url.clone()), record.html)
-                .await
-                .map_err(|e| format!("indexing {}: {e}", record.url))?;
+        // Pages keep arriving until render is done; this thread has nothing else to do.
+        while let Ok(parsed) = rx.recv() {
+            api::add(&mut index, parsed?).await?;
         }
+        let start = Instant::now();
         let files = index.get_files().await.map_err(|e| e.to_string())?;
         let mut out: Vec<OutputFile> = files
             .into_iter()
@@ -86,7 +183,7 @@ fn index(rx: &Receiver<Record>, language: String) -> Result<Vec<OutputFile>, Str
             })
             .collect();
         out.sort_by(|a, b| a.path.cmp(&b.path));
-        Ok(out)
+        Ok((out, start.elapsed()))
     })
 }
 
