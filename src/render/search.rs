@@ -27,6 +27,9 @@ pub struct Record {
 /// A page parsed for the index, or why it could not be.
 pub type Parsed = Result<api::Page, String>;
 
+/// The index's files and how long building them took, or why it failed.
+type Built = Result<(Vec<OutputFile>, Duration), String>;
+
 /// How pages reach Pagefind: parsed on the render threads through our patch
 /// (vendor/pagefind), or, with the `reference-pagefind` feature, whole, through the published
 /// API, for tests/pagefind-reference.sh to build gloss against the published crate.
@@ -80,7 +83,7 @@ mod api {
 pub struct Indexer {
     tx: Option<SyncSender<Parsed>>,
     parser: Option<api::Parser>,
-    worker: Option<JoinHandle<Result<(Vec<OutputFile>, Duration), String>>>,
+    worker: Option<JoinHandle<Built>>,
     /// Nanoseconds spent parsing, summed over the threads that parse.
     parsing: AtomicU64,
     parsed: AtomicUsize,
@@ -160,10 +163,7 @@ impl Indexer {
 
 /// Adds pages as they come; once the last is in, builds the index. Returns its files and how
 /// long that build took.
-fn collect(
-    rx: &Receiver<Parsed>,
-    mut index: PagefindIndex,
-) -> Result<(Vec<OutputFile>, Duration), String> {
+fn collect(rx: &Receiver<Parsed>, mut index: PagefindIndex) -> Built {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
