@@ -104,9 +104,9 @@ fn is_title(word: &str) -> bool {
             .any(|s| word.len() > 4 && word.ends_with(s))
 }
 
-/// Days and months: capitalised, never names.
+/// Days, months and holidays: capitalised, never names.
 fn is_calendar(w: &str) -> bool {
-    const WORDS: &[&str] = &[
+    const DAYS: &[&str] = &[
         "Monday",
         "Tuesday",
         "Wednesday",
@@ -114,21 +114,9 @@ fn is_calendar(w: &str) -> bool {
         "Friday",
         "Saturday",
         "Sunday",
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
         "Thanksgiving",
     ];
-    WORDS.contains(&w)
+    DAYS.contains(&w) || (1..=12).any(|m| crate::content::Date::month_name(m) == w)
 }
 
 fn clean(w: &str) -> &str {
