@@ -77,7 +77,7 @@ impl Renderer<'_> {
         if total > 1 {
             ctx.insert("pager", &pager);
         }
-        let all = ordered(site);
+        let all = self.entity_order.get_or_init(|| ordered(site));
         // Where each kind starts, for the navigation between kinds.
         let mut kinds: Vec<KindLink> = Vec::new();
         for (i, e) in all.iter().enumerate() {

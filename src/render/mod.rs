@@ -250,6 +250,8 @@ pub fn search_index(
         pieces: &pieces,
         common: std::sync::OnceLock::new(),
         periods: std::sync::OnceLock::new(),
+        timeline_years: std::sync::OnceLock::new(),
+        entity_order: std::sync::OnceLock::new(),
     };
     let jobs: Vec<Job> = (0..site.articles.len())
         .map(Job::Article)
@@ -267,13 +269,7 @@ pub fn search_index(
             }
         }
     }
-    let terms: Vec<search::Parsed> = term_records(site)
-        .into_par_iter()
-        .filter_map(|record| indexer.parse(record))
-        .collect();
-    for page in terms {
-        indexer.add(page);
-    }
+    index_terms(site, &indexer);
     indexer.finish().map(|(files, _)| files).map_err(|m| {
         RenderError::Templates(vec![Diagnostic::error(
             "gloss::search",
@@ -300,6 +296,8 @@ pub fn render_selected(
         pieces: &pieces,
         common: std::sync::OnceLock::new(),
         periods: std::sync::OnceLock::new(),
+        timeline_years: std::sync::OnceLock::new(),
+        entity_order: std::sync::OnceLock::new(),
     };
 
     let (files, pages, bytes) = (
@@ -452,13 +450,7 @@ pub fn render_selected(
             }
         }
         if let Some(indexer) = indexer {
-            let terms: Vec<search::Parsed> = term_records(site)
-                .into_par_iter()
-                .filter_map(|record| indexer.parse(record))
-                .collect();
-            for parsed in terms {
-                indexer.add(parsed);
-            }
+            index_terms(site, &indexer);
             match indexer.finish() {
                 Ok((files, timings)) => {
                     search_timings = Some(timings);
@@ -546,6 +538,17 @@ fn search_record(site: &Site, file: &OutputFile) -> Option<search::Record> {
     Some(search::Record { url, html })
 }
 
+/// Gives the index one record per glossary term, parsed in parallel, added in term order.
+fn index_terms(site: &Site, indexer: &search::Indexer) {
+    let terms: Vec<search::Parsed> = term_records(site)
+        .into_par_iter()
+        .filter_map(|record| indexer.parse(record))
+        .collect();
+    for parsed in terms {
+        indexer.add(parsed);
+    }
+}
+
 /// One search record per glossary term, landing on its entry in the glossary.
 fn term_records(site: &Site) -> Vec<search::Record> {
     use escape::{escape_attr, escape_html};
@@ -587,6 +590,9 @@ struct Renderer<'a> {
     common: std::sync::OnceLock<Common>,
     /// The archive's years and months, made when first needed.
     periods: std::sync::OnceLock<std::collections::BTreeMap<archive::Period, Vec<usize>>>,
+    /// The timeline's events by year, and the entity index's order: made once, not per page.
+    timeline_years: std::sync::OnceLock<std::collections::BTreeMap<i16, Vec<usize>>>,
+    entity_order: std::sync::OnceLock<Vec<&'a Entity>>,
 }
 
 /// What every page's context holds that depends only on the way back to the root.

@@ -93,7 +93,7 @@ impl Renderer<'_> {
         let site = self.site;
         let per = site.config.paginate.timeline;
         let split = split(site);
-        let years = years(site);
+        let years = self.timeline_years.get_or_init(|| years(site));
         let (path, base, total) = match year {
             Some(y) => {
                 let base = year_path(y);
