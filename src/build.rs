@@ -59,7 +59,8 @@ fn count_errors(list: &[Diagnostic]) -> usize {
 
 /// A rendered site: the files went to a sink; this is what is left to report.
 pub struct Rendered {
-    pub site: Site,
+    /// One per language, the default first.
+    pub sites: Vec<Site>,
     pub stats: render::Stats,
     pub diagnostics: Vec<Diagnostic>,
     pub timings: Timings,
@@ -113,8 +114,6 @@ fn drop_in_background<T: Send + 'static>(value: T) {
 
 /// Load, resolve and render into `sink`. Writes nothing itself.
 pub fn generate(options: &BuildOptions, sink: &dyn render::Sink) -> Result<Rendered, Error> {
-    let mut timings = Timings::default();
-    let mut t = Instant::now();
     let mut diags = Diagnostics::new();
     let overrides = Overrides {
         base_url: options.base_url.clone(),
@@ -124,6 +123,19 @@ pub fn generate(options: &BuildOptions, sink: &dyn render::Sink) -> Result<Rende
     let Some(config) = config::load(&options.root, &overrides, &mut diags) else {
         return Err(Error::Content(diags.into_vec()));
     };
+    generate_from(config, options, sink, diags)
+}
+
+/// [`generate`] for a configuration already read: every language of the site, the default
+/// first, each into its own folder of `sink`.
+pub fn generate_from(
+    config: config::Config,
+    options: &BuildOptions,
+    sink: &dyn render::Sink,
+    mut diags: Diagnostics,
+) -> Result<Rendered, Error> {
+    let mut timings = Timings::default();
+    let mut t = Instant::now();
     let theme = Theme::load(&config);
     let loaded = content::load(&config, &mut diags);
     t = timings.record(
@@ -136,21 +148,38 @@ pub fn generate(options: &BuildOptions, sink: &dyn render::Sink) -> Result<Rende
             loaded.terms.len()
         ),
     );
-    let (site, stats) = resolve::resolve_with_stats(config, loaded, &mut diags);
-    let mentions: usize = site
-        .entities
-        .values()
-        .map(|e| e.mentions.len())
-        .sum::<usize>()
-        + site.terms.values().map(|e| e.mentions.len()).sum::<usize>();
+    let mut sites = Vec::with_capacity(config.languages.len());
+    let (mut autolink, mut names) = (Duration::ZERO, 0);
+    if config.multilingual() {
+        for lang in config.languages.iter() {
+            let config = config.for_language(&lang.code);
+            let part = content::translations::for_language(&loaded, &config, &mut diags);
+            let (site, stats) = resolve::resolve_with_stats(config, part, &mut diags);
+            autolink += stats.autolink;
+            names += stats.names;
+            sites.push(site);
+        }
+        drop_in_background(loaded);
+    } else {
+        let (site, stats) = resolve::resolve_with_stats(config.clone(), loaded, &mut diags);
+        autolink = stats.autolink;
+        names = stats.names;
+        sites.push(site);
+    }
+    let mentions: usize = sites
+        .iter()
+        .flat_map(|site| {
+            site.entities
+                .values()
+                .map(|e| e.mentions.len())
+                .chain(site.terms.values().map(|e| e.mentions.len()))
+        })
+        .sum();
     t = timings.record("resolve", t, format!("{mentions} backlinks"));
     timings.phases.push((
         "auto-link",
-        stats.autolink,
-        format!(
-            "part of resolve, CPU summed over threads; {} names",
-            stats.names
-        ),
+        autolink,
+        format!("part of resolve, CPU summed over threads; {names} names"),
     ));
     let theme = match theme {
         Ok(theme) => theme,
@@ -159,13 +188,20 @@ pub fn generate(options: &BuildOptions, sink: &dyn render::Sink) -> Result<Rende
             return Err(Error::Content(diags.into_vec()));
         }
     };
-    check_links(&site, &theme, &mut diags);
+    crate::i18n::check(&theme, &config, &mut diags);
+    for site in &sites {
+        check_links(site, &theme, &mut diags);
+    }
     t = timings.record(
         "links",
         t,
         format!(
             "{} links checked",
-            site.articles.iter().map(|a| a.links.len()).sum::<usize>()
+            sites
+                .iter()
+                .flat_map(|s| &s.articles)
+                .map(|a| a.links.len())
+                .sum::<usize>()
         ),
     );
     if diags.has_errors() {
@@ -178,26 +214,44 @@ pub fn generate(options: &BuildOptions, sink: &dyn render::Sink) -> Result<Rende
     } else {
         images::Mode::Build
     };
-    let (images, image_stats) = images::process(&site, mode, &mut diags);
+    let mut catalogues = Vec::with_capacity(sites.len());
+    let (mut count, mut processed) = (0, 0);
+    for site in &sites {
+        let (images, image_stats) = images::process(site, mode, &mut diags);
+        count += image_stats.images;
+        processed += image_stats.processed;
+        catalogues.push(images);
+    }
     t = timings.record(
         "images",
         t,
-        format!(
-            "{} images, {} processed, the rest from the cache",
-            image_stats.images, image_stats.processed
-        ),
+        format!("{count} images, {processed} processed, the rest from the cache"),
     );
     if diags.has_errors() || (options.deny_warnings && !diags.is_empty()) {
         return Err(Error::Content(diags.into_vec()));
     }
-    let stats = match render::render(&site, &theme, &images, sink) {
-        Ok(stats) => stats,
-        Err(render::RenderError::Templates(errors)) => {
-            diags.extend(errors);
-            return Err(Error::Content(diags.into_vec()));
+    if config.multilingual() {
+        let translations = std::sync::Arc::new(translations(&sites, &theme));
+        for site in &mut sites {
+            site.translations = std::sync::Arc::clone(&translations);
         }
-        Err(render::RenderError::Sink(e)) => return Err(Error::Output(e)),
-    };
+    }
+    let mut stats = render::Stats::default();
+    for (site, images) in sites.iter().zip(&catalogues) {
+        let prefixed = Prefixed {
+            prefix: &site.config.prefix,
+            inner: sink,
+        };
+        let made = match render::render(site, &theme, images, &prefixed) {
+            Ok(made) => made,
+            Err(render::RenderError::Templates(errors)) => {
+                diags.extend(errors);
+                return Err(Error::Content(diags.into_vec()));
+            }
+            Err(render::RenderError::Sink(e)) => return Err(Error::Output(e)),
+        };
+        stats.add(made);
+    }
     let what = format!(
         "{} files, {:.1} MB, written as rendered",
         stats.files,
@@ -220,11 +274,47 @@ pub fn generate(options: &BuildOptions, sink: &dyn render::Sink) -> Result<Rende
         ));
     }
     Ok(Rendered {
-        site,
+        sites,
         stats,
         diagnostics: diags.into_vec(),
         timings,
     })
+}
+
+/// Which languages have each page, from every language's resolved site.
+fn translations(sites: &[Site], theme: &Theme) -> crate::site::Translations {
+    let mut out = crate::site::Translations::default();
+    for (i, site) in sites.iter().enumerate().take(64) {
+        let code = &site.config.language;
+        let name = crate::i18n::strings(theme, code)
+            .get("language_name")
+            .to_string();
+        out.languages
+            .push((code.clone(), site.config.base_url.clone(), name));
+        for path in render::page_paths(site) {
+            *out.pages.entry(path).or_default() |= 1 << i;
+        }
+    }
+    out
+}
+
+/// A sink that puts every file in a language's folder (`fr/`).
+struct Prefixed<'a> {
+    prefix: &'a str,
+    inner: &'a dyn render::Sink,
+}
+
+impl render::Sink for Prefixed<'_> {
+    fn put(&self, mut file: render::OutputFile) -> Result<(), render::SinkError> {
+        if !self.prefix.is_empty() {
+            file.path.insert_str(0, self.prefix);
+        }
+        self.inner.put(file)
+    }
+
+    fn link(&self, path: String, from: &Path) -> Result<(), render::SinkError> {
+        self.inner.link([self.prefix, &path].concat(), from)
+    }
 }
 
 /// Checks every internal link and `#fragment` of the site against the pages and files a build
@@ -271,12 +361,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     // From the main thread they faulted in fresh pages: 80 ms at 10,000 articles, with the
     // other core idle.
     let Rendered {
-        site,
+        sites,
         stats,
         diagnostics,
         mut timings,
     } = rayon::scope(|_| generate(options, &staging))?;
-    drop_in_background(site);
+    drop_in_background(sites);
     let t = Instant::now();
     staging.commit()?;
     timings.record("swap", t, format!("into {}", output_dir.display()));

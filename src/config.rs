@@ -81,6 +81,19 @@ struct RawConfig {
     /// Per kind of list, overriding `paginate_by`.
     #[serde(default)]
     paginate_by_kind: RawPaginateByKind,
+    /// Languages besides `language`: `[languages.fr]`, each with its own title and URL.
+    #[serde(default)]
+    languages: std::collections::BTreeMap<String, RawLanguage>,
+}
+
+/// A `[languages.<code>]` table.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLanguage {
+    title: Option<String>,
+    description: Option<String>,
+    /// Where the language lives: a sub-path of the site (`francais`) or an absolute URL.
+    base_url: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -173,6 +186,78 @@ pub struct Config {
     /// A local preview (`gloss serve`): asset names are not fingerprinted, so that a stylesheet
     /// edit changes one file, not every page; nothing is minified or precompressed.
     pub preview: bool,
+    /// Every language the site is published in, the default (`language`) first, then the
+    /// `[languages]` tables by code. `title`, `description`, `base_url` and `language` above are
+    /// those of the language being built.
+    pub languages: Arc<Vec<Language>>,
+    /// The output folder of the language being built, relative to the site's: `""` for the
+    /// default language, `fr/` for the others.
+    pub prefix: String,
+}
+
+/// One language of the site.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Language {
+    /// A BCP 47 tag as written in site.toml and in file names: `fr`, `pt-br`.
+    pub code: String,
+    pub title: String,
+    pub description: String,
+    /// Where its pages are published.
+    pub base_url: BaseUrl,
+    /// Its folder in the output: `""` for the default language, `fr/` for the others.
+    pub prefix: String,
+}
+
+impl Language {
+    /// `rtl` for scripts written right to left, else `ltr`.
+    pub fn dir(&self) -> &'static str {
+        text_direction(&self.code)
+    }
+}
+
+/// `rtl` for the languages whose script runs right to left: Arabic, Hebrew, Persian, Urdu and
+/// their neighbours; `ltr` for every other.
+pub fn text_direction(code: &str) -> &'static str {
+    let primary = code.split(['-', '_']).next().unwrap_or(code);
+    match primary.to_ascii_lowercase().as_str() {
+        "ar" | "he" | "iw" | "fa" | "ur" | "ps" | "sd" | "ug" | "yi" | "dv" | "ckb" => "rtl",
+        _ => "ltr",
+    }
+}
+
+impl Config {
+    /// Whether the site is published in more than one language.
+    pub fn multilingual(&self) -> bool {
+        self.languages.len() > 1
+    }
+
+    /// The default language's code.
+    pub fn default_language(&self) -> &str {
+        &self.languages[0].code
+    }
+
+    /// This configuration, for building the language `code` (one of `languages`).
+    pub fn for_language(&self, code: &str) -> Config {
+        let mut config = self.clone();
+        if let Some(lang) = self.languages.iter().find(|l| l.code == code) {
+            config.language = lang.code.clone();
+            config.title = lang.title.clone();
+            config.description = lang.description.clone();
+            config.base_url = lang.base_url.clone();
+            config.prefix = lang.prefix.clone();
+        }
+        config
+    }
+}
+
+/// Whether `code` is written like a language tag (`fr`, `pt-br`, `zh-hant`): what a file name's
+/// last dot-separated part must look like to name a translation.
+pub fn looks_like_language(code: &str) -> bool {
+    let mut parts = code.split('-');
+    let primary = parts.next().unwrap_or_default();
+    (2..=3).contains(&primary.len())
+        && primary.bytes().all(|b| b.is_ascii_lowercase())
+        && parts.all(|p| (2..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
 /// Items per page, by kind of list (`paginate_by`, `[paginate_by_kind]`).
@@ -294,6 +379,7 @@ pub fn parse(
             return None;
         }
     };
+    let languages = languages(&raw, &base_url, file, diags)?;
     let theme = raw.theme.filter(|t| t != "default");
     if let Some(name) = &theme
         && !root.join("themes").join(name).is_dir()
@@ -377,8 +463,155 @@ pub fn parse(
         search: raw.search,
         drafts: overrides.drafts,
         preview: overrides.preview,
+        languages: Arc::new(languages),
+        prefix: String::new(),
     })
 }
+
+/// The site's languages, the default first, from `language` and the `[languages]` tables.
+fn languages(
+    raw: &RawConfig,
+    base_url: &BaseUrl,
+    file: &Arc<SourceFile>,
+    diags: &mut Diagnostics,
+) -> Option<Vec<Language>> {
+    let at = |needle: &str| {
+        let start = file.text.find(needle).unwrap_or(0);
+        Location::new(
+            file,
+            start..start + needle.len().min(file.text.len() - start),
+        )
+    };
+    if !looks_like_language(&raw.language) {
+        diags.push(
+            Diagnostic::error(
+                "gloss::config",
+                format!("`{}` is not a language tag", raw.language),
+            )
+            .at(at("language"))
+            .help("write a lowercase BCP 47 tag such as en, fr, ar or pt-br"),
+        );
+        return None;
+    }
+    let mut out = vec![Language {
+        code: raw.language.clone(),
+        title: raw.title.clone(),
+        description: raw.description.clone(),
+        base_url: base_url.clone(),
+        prefix: String::new(),
+    }];
+    let mut ok = true;
+    for (code, lang) in &raw.languages {
+        let table = format!("[languages.{code}]");
+        if !looks_like_language(code) {
+            diags.push(
+                Diagnostic::error("gloss::config", format!("`{code}` is not a language tag"))
+                    .at(at(&table))
+                    .help("write a lowercase BCP 47 tag such as fr, ar or pt-br"),
+            );
+            ok = false;
+            continue;
+        }
+        if *code == raw.language {
+            diags.push(
+                Diagnostic::error(
+                    "gloss::config",
+                    format!("`{code}` is the default language already"),
+                )
+                .at(at(&table))
+                .help("the default language takes `title`, `description` and `base_url` from the top of site.toml; remove this table"),
+            );
+            ok = false;
+            continue;
+        }
+        let (url, prefix) = match lang.base_url.as_deref().map(str::trim) {
+            None => (base_url.join(&format!("{code}/")), format!("{code}/")),
+            Some(url) if url.contains("://") => {
+                // Another host or path: the pages still go to `<code>/` of the output, for the
+                // host to publish there.
+                let prefix = url
+                    .strip_prefix(base_url.as_str())
+                    .map(|p| format!("{}/", p.trim_matches('/')))
+                    .filter(|p| p != "/")
+                    .unwrap_or_else(|| format!("{code}/"));
+                (url.to_string(), prefix)
+            }
+            Some(sub) => {
+                let sub = sub.trim_matches('/');
+                (base_url.join(&format!("{sub}/")), format!("{sub}/"))
+            }
+        };
+        let parsed = BaseUrl::parse(&url).ok().filter(|_| {
+            !prefix.starts_with('/')
+                && prefix.trim_end_matches('/').split('/').all(|part| {
+                    !part.is_empty()
+                        && part != ".."
+                        && part != "."
+                        && part
+                            .chars()
+                            .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+                })
+        });
+        let Some(parsed) = parsed else {
+            diags.push(
+                Diagnostic::error(
+                    "gloss::config",
+                    format!("invalid base_url for `{code}`: `{url}`"),
+                )
+                .at(at(&table))
+                .help(format!(
+                    "leave it out to publish at {code}/, or write a sub-path such as `francais` or an absolute URL"
+                )),
+            );
+            ok = false;
+            continue;
+        };
+        out.push(Language {
+            code: code.clone(),
+            title: lang.title.clone().unwrap_or_else(|| raw.title.clone()),
+            description: lang
+                .description
+                .clone()
+                .unwrap_or_else(|| raw.description.clone()),
+            base_url: parsed,
+            prefix,
+        });
+    }
+    let mut prefixes = std::collections::BTreeSet::new();
+    for lang in &out[1..] {
+        let top = lang.prefix.split('/').next().unwrap_or_default();
+        if !prefixes.insert(lang.prefix.clone()) || RESERVED_FOLDERS.contains(&top) {
+            diags.push(
+                Diagnostic::error(
+                    "gloss::config",
+                    format!(
+                        "the `{}` language would be published in `{}`, which the site already uses",
+                        lang.code, lang.prefix
+                    ),
+                )
+                .at(at(&format!("[languages.{}]", lang.code)))
+                .help("give it another base_url"),
+            );
+            ok = false;
+        }
+    }
+    ok.then_some(out)
+}
+
+/// Output folders of every language's own pages: a language's folder must not be one of them.
+const RESERVED_FOLDERS: &[&str] = &[
+    "articles",
+    "entities",
+    "glossary",
+    "timeline",
+    "tags",
+    "archive",
+    "corrections",
+    "search",
+    "static",
+    "pagefind",
+    "images",
+];
 
 #[cfg(test)]
 mod tests {

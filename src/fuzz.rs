@@ -44,6 +44,7 @@ pub fn article(text: &str) -> usize {
     diags.extend(local);
     let mut loaded = Loaded {
         articles: article.into_iter().map(std::sync::Arc::new).collect(),
+        translations: Default::default(),
         pages: Vec::new(),
         entities: entities
             .into_iter()

@@ -5,6 +5,7 @@
 //! site.toml, content/, themes/
 //!    -> config::load       site.toml -> Config
 //!    -> content::load      files -> Loaded (raw articles, pages, registries)
+//!    -> content::translations::for_language   one Loaded per language (multilingual sites)
 //!    -> resolve::resolve   references, auto-links, backlinks, timeline -> Site (immutable)
 //!    -> render::render     Site -> Vec<OutputFile> (Markdown, templates; no I/O)
 //!    -> write::Staging     files streamed into a staging folder, then swapped into public/
@@ -18,6 +19,7 @@ pub mod config;
 pub mod content;
 pub mod diagnostics;
 pub mod fuzz;
+pub mod i18n;
 pub mod images;
 pub mod import;
 pub mod render;

@@ -81,11 +81,16 @@ fn run(command: Command, out: Output) -> Result<(), u8> {
             match gloss::generate(&options, &gloss::render::Discard) {
                 Ok(rendered) => {
                     print_diagnostics(&rendered.diagnostics, out);
+                    let sites = &rendered.sites;
+                    let languages = match sites.len() {
+                        1 => String::new(),
+                        n => format!(" in {n} languages"),
+                    };
                     eprintln!(
-                        "ok: {} articles, {} entities, {} terms; nothing written",
-                        rendered.site.articles.len(),
-                        rendered.site.entities.len(),
-                        rendered.site.terms.len()
+                        "ok: {} articles, {} entities, {} terms{languages}; nothing written",
+                        sites.iter().map(|s| s.articles.len()).sum::<usize>(),
+                        sites.first().map_or(0, |s| s.entities.len()),
+                        sites.first().map_or(0, |s| s.terms.len())
                     );
                     Ok(())
                 }

@@ -24,6 +24,54 @@ pub struct Site {
     pub timeline: Vec<SiteEvent>,
     /// By tag slug.
     pub tags: BTreeMap<String, Tag>,
+    /// Which of the site's languages have each page: set by the build once every language is
+    /// resolved; empty for a site in one language.
+    pub translations: Arc<Translations>,
+}
+
+/// The pages of every language of a site, for `hreflang` links and the language switcher.
+#[derive(Debug, Default)]
+pub struct Translations {
+    /// In the order of `Config::languages`: code, absolute base URL, name in its own words.
+    pub languages: Vec<(String, crate::config::BaseUrl, String)>,
+    /// A page's path inside its language (`articles/x/`) → a bit per language that has it.
+    pub pages: rustc_hash::FxHashMap<String, u64>,
+}
+
+/// One version of a page in another language (or this one).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Alternate {
+    pub lang: String,
+    pub url: String,
+    /// The language's name in its own words: "Français".
+    pub name: String,
+    pub current: bool,
+}
+
+impl Translations {
+    /// Every language's version of the page at `path` in the language `lang`, in language
+    /// order, when there are at least two (one page alone has nothing to point to); the
+    /// `x-default` URL with them: the default language's, or the first there is.
+    pub fn of(&self, path: &str, lang: &str) -> Option<(Vec<Alternate>, String)> {
+        let mask = *self.pages.get(path)?;
+        if mask.count_ones() < 2 {
+            return None;
+        }
+        let list: Vec<Alternate> = self
+            .languages
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| mask & (1 << i) != 0)
+            .map(|(_, (code, base, name))| Alternate {
+                lang: code.clone(),
+                url: base.join(path),
+                name: name.clone(),
+                current: code == lang,
+            })
+            .collect();
+        let default = list.first()?.url.clone();
+        Some((list, default))
+    }
 }
 
 /// Entities or terms by id, in id order: made from a sorted list and never added to after.

@@ -33,6 +33,13 @@ pub const BUILTIN: &[(&str, &[u8])] = embed![
     "templates/search.html",
     "templates/archive.html",
     "templates/term.html",
+    "i18n/en.toml",
+    "i18n/fr.toml",
+    "i18n/es.toml",
+    "i18n/de.toml",
+    "i18n/ar.toml",
+    "i18n/uk.toml",
+    "i18n/ru.toml",
     "static/style.css",
     "static/gloss.js",
     "static/search.js",
@@ -57,6 +64,9 @@ pub struct Theme {
     pub templates: BTreeMap<String, TemplateSource>,
     /// By output path under `static/` (`style.css`).
     pub static_files: BTreeMap<String, Vec<u8>>,
+    /// The interface strings' files by language, the built-in first, then the theme's and the
+    /// site's (`i18n/<lang>.toml`).
+    pub i18n: crate::i18n::Layers,
 }
 
 impl Theme {
@@ -74,6 +84,15 @@ impl Theme {
                 );
             } else if let Some(name) = path.strip_prefix("static/") {
                 theme.static_files.insert(name.to_string(), bytes.to_vec());
+            } else if let Some(name) = path.strip_prefix("i18n/") {
+                theme
+                    .i18n
+                    .entry(name.trim_end_matches(".toml").to_string())
+                    .or_default()
+                    .push((
+                        PathBuf::from("themes/default").join(path),
+                        String::from_utf8_lossy(bytes).into_owned(),
+                    ));
             }
         }
         theme
@@ -99,7 +118,7 @@ impl Theme {
     }
 
     fn overlay(&mut self, root: &Path, layer: &Path, errors: &mut Vec<Diagnostic>) {
-        for (dir, is_template) in [("templates", true), ("static", false)] {
+        for (dir, is_template) in [("templates", true), ("static", false), ("i18n", false)] {
             let base = layer.join(dir);
             if !base.is_dir() {
                 continue;
@@ -155,6 +174,24 @@ impl Theme {
                         Err(_) => errors.push(
                             Diagnostic::error("gloss::invalid-utf8", "template is not valid UTF-8")
                                 .in_file(shown),
+                        ),
+                    }
+                } else if dir == "i18n" {
+                    let Some(lang) = name.strip_suffix(".toml").filter(|l| !l.contains('/')) else {
+                        continue;
+                    };
+                    match String::from_utf8(bytes) {
+                        Ok(text) => self
+                            .i18n
+                            .entry(lang.to_string())
+                            .or_default()
+                            .push((shown, text)),
+                        Err(_) => errors.push(
+                            Diagnostic::error(
+                                "gloss::invalid-utf8",
+                                "strings file is not valid UTF-8",
+                            )
+                            .in_file(shown),
                         ),
                     }
                 } else {

@@ -63,6 +63,11 @@ impl Date {
         self.0.month() as u8
     }
 
+    /// 1 to 31.
+    pub fn day(self) -> u8 {
+        self.0.day() as u8
+    }
+
     /// `November`, for month 11.
     pub fn month_name(month: u8) -> &'static str {
         MONTHS[(month.clamp(1, 12) - 1) as usize]

@@ -5,12 +5,16 @@
 //! content/pages/<slug>.md        plain pages
 //! content/entities.yaml          people, organisations, places, events
 //! content/glossary.yaml          terms
+//! content/articles/<slug>.fr.md  the French translation of <slug>.md (any configured language)
+//! content/entities.fr.yaml       French names, roles, descriptions of registered entities
+//! content/glossary.fr.yaml       French terms and definitions
 //! ```
 //! Nothing here knows about other articles: cross-references are the resolve stage's job.
 //! Files are read in parallel, but the result is ordered by path so builds are deterministic.
 
 mod date;
 pub mod front_matter;
+pub mod translations;
 pub mod yaml;
 
 use std::collections::{BTreeSet, HashMap};
@@ -36,6 +40,9 @@ pub struct Loaded {
     /// Registry entries first (file order), then inline ones from articles (article order).
     pub entities: Vec<EntityDef>,
     pub terms: Vec<TermDef>,
+    /// `entities.<lang>.yaml` and `glossary.<lang>.yaml`, in language order. Inline
+    /// definitions are left in their articles until the site is cut by language.
+    pub translations: translations::Registries,
 }
 
 /// Where an article's YAML annotations live: its own front matter or a sidecar file.
@@ -80,6 +87,8 @@ impl Meta {
 pub struct RawArticle {
     pub file: Arc<SourceFile>,
     pub meta: Meta,
+    /// The language its file name gives (`<slug>.fr.md`), as written; `None` for the default.
+    pub lang: Option<String>,
     pub slug: String,
     pub front: RawFrontMatter,
     pub body_start: usize,
@@ -91,9 +100,11 @@ impl RawArticle {
     }
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct RawPage {
     pub file: Arc<SourceFile>,
+    /// As for articles: `<slug>.fr.md` is the French version of the page.
+    pub lang: Option<String>,
     pub slug: String,
     pub front: RawPageFrontMatter,
     pub body_start: usize,
@@ -365,7 +376,12 @@ fn load_inner(
         .into_iter()
         .map(|(id, term, location)| TermDef { id, term, location })
         .collect();
-    collect_inline_definitions(&mut loaded);
+    loaded.translations = translations::load_registries(config, &files.translations, diags);
+    translations::check_file_languages(config, &mut loaded, diags);
+    // A site in several languages collects them per language, when it is cut.
+    if !config.multilingual() {
+        collect_inline_definitions(&mut loaded);
+    }
     loaded
 }
 
@@ -377,6 +393,8 @@ struct Files {
     pages: Vec<PathBuf>,
     entities: Option<PathBuf>,
     glossary: Option<PathBuf>,
+    /// `entities.<lang>.yaml` and `glossary.<lang>.yaml`.
+    translations: Vec<PathBuf>,
 }
 
 fn discover(root: &Path, content: &Path, diags: &mut Diagnostics) -> Files {
@@ -423,10 +441,19 @@ fn discover(root: &Path, content: &Path, diags: &mut Diagnostics) -> Files {
         match (parts.as_slice(), ext) {
             (["entities.yaml" | "entities.yml"], _) => files.entities = Some(path.to_path_buf()),
             (["glossary.yaml" | "glossary.yml"], _) => files.glossary = Some(path.to_path_buf()),
+            ([name], "yaml" | "yml") if translations::registry_language(name).is_some() => {
+                files.translations.push(path.to_path_buf())
+            }
             (["articles", _], "md") | (["articles", _, "index.md"], _) => {
                 files.articles.push(path.to_path_buf())
             }
+            (["articles", _, name], "md") if translations::split_stem(name.trim_end_matches(".md")) .0 == "index" => {
+                files.articles.push(path.to_path_buf())
+            }
             (["articles", _], "yaml") | (["articles", _, "index.yaml"], _) => {
+                files.sidecars.insert(path.to_path_buf());
+            }
+            (["articles", _, name], "yaml") if translations::split_stem(name.trim_end_matches(".yaml")).0 == "index" => {
                 files.sidecars.insert(path.to_path_buf());
             }
             (["pages", _], "md") => files.pages.push(path.to_path_buf()),
@@ -528,25 +555,30 @@ fn load_article(
     } else {
         None
     };
-    parse_article(file, sidecar, article_stem(path), diags)
+    let (stem, lang) = article_stem(path);
+    let mut article = parse_article(file, sidecar, stem, diags)?;
+    article.lang = lang.map(str::to_string);
+    Some(article)
 }
 
 /// The default slug of the article at `path`: its file name without extension, or its folder's
-/// name for `articles/<slug>/index.md` (an article kept with its images).
-fn article_stem(path: &Path) -> &str {
-    let stem = path
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .unwrap_or_default();
+/// name for `articles/<slug>/index.md` (an article kept with its images); and the language its
+/// name gives, `fr` for `<slug>.fr.md` and `<slug>/index.fr.md`.
+fn article_stem(path: &Path) -> (&str, Option<&str>) {
+    let (stem, lang) = translations::split_stem(
+        path.file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default(),
+    );
     if stem == "index"
         && let Some(folder) = path
             .parent()
             .and_then(|p| p.file_name())
             .and_then(|s| s.to_str())
     {
-        return folder;
+        return (folder, lang);
     }
-    stem
+    (stem, lang)
 }
 
 /// Parses an article already read into memory: its Markdown file and, for wire copy, the
@@ -645,6 +677,7 @@ pub fn parse_article(
         body_start: split.body_start,
         file,
         meta,
+        lang: None,
         slug,
         front,
     })
@@ -675,10 +708,12 @@ fn load_page(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<RawPag
     let front: RawPageFrontMatter = parse_yaml(&file, split.0.clone())
         .map_err(|d| diags.push(d))
         .ok()?;
-    let stem = path
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .unwrap_or_default();
+    let (stem, lang) = translations::split_stem(
+        path.file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default(),
+    );
+    let lang = lang.map(str::to_string);
     let slug = front.slug.clone().unwrap_or_else(|| stem.to_string());
     if let Err(message) = check_id(&slug) {
         diags.push(
@@ -692,6 +727,7 @@ fn load_page(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<RawPag
     }
     Some(RawPage {
         file,
+        lang,
         slug,
         front,
         body_start: split.1,

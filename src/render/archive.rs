@@ -7,7 +7,6 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::{Job, Renderer, context, paginate, root_for};
-use crate::content::Date;
 use crate::diagnostics::Diagnostic;
 use crate::site::Site;
 
@@ -34,9 +33,9 @@ impl Period {
         out
     }
 
-    fn name(self) -> String {
+    fn name(self, strings: &crate::i18n::Strings) -> String {
         match self.month {
-            Some(m) => format!("{} {}", Date::month_name(m), self.year),
+            Some(m) => strings.month_year(self.year, m),
             None => self.year.to_string(),
         }
     }
@@ -91,7 +90,7 @@ struct PeriodLink {
 impl Renderer<'_> {
     fn period_link(&self, period: Period, count: usize, root: &str) -> PeriodLink {
         PeriodLink {
-            name: period.name(),
+            name: period.name(self.strings),
             url: [root, &period.path()].concat(),
             count,
             months: Vec::new(),
@@ -126,8 +125,8 @@ impl Renderer<'_> {
         let mut ctx = self.context(
             path,
             "archive",
-            "Archive",
-            Some("Every explainer, by year and month"),
+            self.strings.get("archive"),
+            Some(self.strings.get("archive_description")),
         );
         let years: Vec<PeriodLink> = periods
             .iter()
@@ -138,7 +137,7 @@ impl Renderer<'_> {
                 ..self.period_link(*year, articles.len(), &root)
             })
             .collect();
-        ctx.insert("heading", "Archive");
+        ctx.insert("heading", self.strings.get("archive"));
         ctx.insert("periods", &years);
         ctx.insert("articles", &Vec::<context::Summary>::new());
         ctx.insert("count", &self.site.articles.len());
@@ -160,8 +159,8 @@ impl Renderer<'_> {
         let per = site.config.paginate.archive;
         let total = paginate::count(articles.len(), per);
         let pager = paginate::Pager::new(&base, number, total, &root);
-        let name = period.name();
-        let mut ctx = self.context(&path, "archive", &pager.title(&name), None);
+        let name = period.name(self.strings);
+        let mut ctx = self.context(&path, "archive", &pager.title(&name, self.strings), None);
         if total > 1 {
             ctx.insert("pager", &pager);
         }

@@ -13,6 +13,8 @@ pub struct SiteCtx<'a> {
     pub title: &'a str,
     pub description: &'a str,
     pub language: &'a str,
+    /// `ltr` or `rtl`.
+    pub dir: &'static str,
     pub base_url: &'a str,
     pub publisher: &'a str,
     pub search: bool,
@@ -68,10 +70,10 @@ pub struct Dated<'a> {
 }
 
 impl<'a> Dated<'a> {
-    pub fn new(date: Date, text: &'a str) -> Dated<'a> {
+    pub fn new(date: Date, text: &'a str, strings: &crate::i18n::Strings) -> Dated<'a> {
         Dated {
             date_iso: date.iso(),
-            date_long: date.long(),
+            date_long: strings.date(date),
             text,
         }
     }
@@ -138,10 +140,10 @@ pub struct Note<'a> {
     pub number: u32,
     pub id: String,
     pub kind: &'static str,
-    pub kind_label: &'static str,
+    pub kind_label: &'a str,
     pub anchor: &'a str,
     pub verdict: Option<&'static str>,
-    pub verdict_label: Option<&'static str>,
+    pub verdict_label: Option<&'a str>,
     pub html: String,
     pub sources: Vec<Source<'a>>,
 }
@@ -166,7 +168,7 @@ pub struct EntityCtx<'a> {
     pub id: &'a str,
     pub name: &'a str,
     pub kind: &'static str,
-    pub kind_label: &'static str,
+    pub kind_label: &'a str,
     pub role: Option<&'a str>,
     pub aliases: &'a [String],
     pub description_html: Option<String>,
@@ -203,7 +205,7 @@ pub enum NoteList<'a> {
 #[derive(Serialize)]
 pub struct NoteMentionCtx<'a> {
     pub url: String,
-    pub kind_label: &'static str,
+    pub kind_label: &'a str,
     pub text: &'a str,
 }
 
@@ -213,7 +215,7 @@ pub struct Preview<'a> {
     /// The square thumbnail's URL (an entity's portrait, flag or map).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub img: Option<String>,
-    pub kind: &'static str,
+    pub kind: &'a str,
     pub name: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,

@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use super::{Job, OutputFile, Renderer, context, fragments, kind_label, paginate, root_for};
+use super::{Job, OutputFile, Renderer, context, fragments, paginate, root_for};
 use crate::content::EntityKind;
 use crate::diagnostics::Diagnostic;
 use crate::site::{Entity, Site};
@@ -44,9 +44,9 @@ pub fn paths(site: &Site) -> Vec<String> {
 }
 
 #[derive(Serialize)]
-struct KindLink {
+struct KindLink<'a> {
     kind: &'static str,
-    label: &'static str,
+    label: &'a str,
     url: String,
     count: usize,
 }
@@ -54,7 +54,7 @@ struct KindLink {
 #[derive(Serialize)]
 struct Group<'a> {
     kind: &'static str,
-    label: &'static str,
+    label: &'a str,
     entities: Vec<context::EntityLink<'a>>,
 }
 
@@ -71,7 +71,7 @@ impl Renderer<'_> {
         let mut ctx = self.context(
             &path,
             "entities",
-            &pager.title("People, organisations and places"),
+            &pager.title(self.strings.get("entities_title"), self.strings),
             None,
         );
         if total > 1 {
@@ -88,7 +88,7 @@ impl Renderer<'_> {
                     let anchor = ["#kind-", e.kind.as_str()].concat();
                     kinds.push(KindLink {
                         kind: e.kind.as_str(),
-                        label: kind_label(e.kind, true),
+                        label: self.strings.kind(e.kind, true),
                         url: if page == number {
                             anchor
                         } else {
@@ -106,7 +106,7 @@ impl Renderer<'_> {
                 Some(g) if g.kind == e.kind.as_str() => g.entities.push(link),
                 _ => groups.push(Group {
                     kind: e.kind.as_str(),
-                    label: kind_label(e.kind, true),
+                    label: self.strings.kind(e.kind, true),
                     entities: vec![link],
                 }),
             }

@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 
 use serde_json::value::RawValue;
 
-use super::{context, escape, kind_label, markdown, seo};
+use super::{context, escape, markdown, seo};
 use crate::site::{Entity, Mention, Ref, Site, Term};
 
 /// The pieces of one build, filled in as pages ask for them (from any thread).
@@ -20,6 +20,8 @@ pub struct Fragments<'s> {
     site: &'s Site,
     /// The build's processed images.
     images: &'s crate::images::Catalogue,
+    /// The interface's words, for kinds and dates.
+    strings: &'s crate::i18n::Strings,
     /// In the order of `site.entities`, whose index of an id gives the slot.
     entities: Vec<OnceLock<EntityPieces>>,
     /// In the order of `site.terms`.
@@ -63,10 +65,15 @@ struct TermPieces {
 pub const ROOT: &str = super::ARTICLE_ROOT;
 
 impl<'s> Fragments<'s> {
-    pub fn new(site: &'s Site, images: &'s crate::images::Catalogue) -> Fragments<'s> {
+    pub fn new(
+        site: &'s Site,
+        images: &'s crate::images::Catalogue,
+        strings: &'s crate::i18n::Strings,
+    ) -> Fragments<'s> {
         Fragments {
             site,
             images,
+            strings,
             entities: site.entities.keys().map(|_| OnceLock::new()).collect(),
             terms: site.terms.keys().map(|_| OnceLock::new()).collect(),
             articles: site.articles.iter().map(|_| OnceLock::new()).collect(),
@@ -84,7 +91,10 @@ impl<'s> Fragments<'s> {
         Some(self.entities[slot].get_or_init(|| {
             let json_ld = serde_json::value::to_raw_value(&seo::entity_ref(self.site, entity))
                 .expect("plain data always serializes");
-            let preview = preview_entry(&entity.id, &entity_preview(entity, self.images, ROOT));
+            let preview = preview_entry(
+                &entity.id,
+                &entity_preview(entity, self.images, ROOT, self.strings),
+            );
             let link = tera::Value::from_serializable(&entity_link(entity, self.images, ROOT));
             let open = markdown::ref_open(&Ref::entity(&entity.id), self.site, ROOT);
             EntityPieces {
@@ -120,7 +130,7 @@ impl<'s> Fragments<'s> {
     fn term(&self, id: &str) -> Option<&TermPieces> {
         let (slot, _, term) = self.site.terms.get_full(id)?;
         Some(self.terms[slot].get_or_init(|| TermPieces {
-            preview: preview_entry(&term.id, &term_preview(term)),
+            preview: preview_entry(&term.id, &term_preview(term, self.strings)),
             open: markdown::ref_open(&Ref::term(&term.id), self.site, ROOT),
         }))
     }
@@ -148,7 +158,7 @@ impl<'s> Fragments<'s> {
                     .expect("plain data always serializes"),
                 title: tera::Value::from(article.title.as_str()),
                 date_iso: tera::Value::from(article.date.iso()),
-                date_long: tera::Value::from(article.date.long()),
+                date_long: tera::Value::from(self.strings.date(article.date)),
                 url: [ROOT, "articles/", &article.slug, "/"].concat(),
             }
         })
@@ -203,7 +213,7 @@ impl<'s> Fragments<'s> {
                         .iter()
                         .map(|n| context::NoteMentionCtx {
                             url: [up, &a.url, "#", &n.id].concat(),
-                            kind_label: n.kind.label(),
+                            kind_label: self.strings.note_kind(n.kind),
                             text: &n.text,
                         })
                         .collect(),
@@ -218,10 +228,11 @@ pub fn entity_preview<'e>(
     e: &'e Entity,
     images: &crate::images::Catalogue,
     root: &str,
+    strings: &'e crate::i18n::Strings,
 ) -> context::Preview<'e> {
     context::Preview {
         img: entity_thumb(e, images, root),
-        kind: kind_label(e.kind, false),
+        kind: strings.kind(e.kind, false),
         name: &e.name,
         text: e.role.clone().or_else(|| e.description_text.clone()),
     }
@@ -234,10 +245,10 @@ fn entity_thumb(e: &Entity, images: &crate::images::Catalogue, root: &str) -> Op
 }
 
 /// What a term's preview card shows.
-pub fn term_preview<'t>(t: &'t Term) -> context::Preview<'t> {
+pub fn term_preview<'t>(t: &'t Term, strings: &'t crate::i18n::Strings) -> context::Preview<'t> {
     context::Preview {
         img: None,
-        kind: "Glossary",
+        kind: strings.get("glossary"),
         name: &t.term,
         text: Some(t.definition_text.clone()),
     }

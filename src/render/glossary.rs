@@ -166,14 +166,16 @@ impl Renderer<'_> {
             .iter()
             .filter(|(_, anchor, _)| only.is_none_or(|o| o == anchor));
         let title = match shown.clone().next() {
-            Some((letter, _, _)) if only.is_some() => format!("Glossary: {letter}"),
-            _ => "Glossary".to_string(),
+            Some((letter, _, _)) if only.is_some() => {
+                format!("{}: {letter}", self.strings.get("glossary"))
+            }
+            _ => self.strings.get("glossary").to_string(),
         };
         let mut ctx = self.context(
             &path,
             "glossary",
             &title,
-            Some("Every term used in the explainers, A to Z"),
+            Some(self.strings.get("glossary_description")),
         );
         ctx.insert("heading", &title);
         let nav: Vec<LetterLink> = all
@@ -234,7 +236,7 @@ impl Renderer<'_> {
         let mut ctx = self.context(
             &path,
             "term",
-            &pager.title(&term.term),
+            &pager.title(&term.term, self.strings),
             Some(&term.definition_text),
         );
         if total > 1 {

@@ -27,7 +27,7 @@ use rayon::prelude::*;
 use serde_json::{Value, json};
 use tera::Context;
 
-use crate::content::{Date, EntityKind};
+use crate::content::Date;
 use crate::diagnostics::Diagnostic;
 use crate::images::Catalogue;
 use crate::site::{Article, Entity, Site};
@@ -100,6 +100,23 @@ pub struct Stats {
     pub bytes: usize,
     /// Where indexing for search spent its time, when the build made an index.
     pub search: Option<search::Timings>,
+}
+
+impl Stats {
+    /// Adds another language's render to this one.
+    pub fn add(&mut self, other: Stats) {
+        self.files += other.files;
+        self.pages += other.pages;
+        self.bytes += other.bytes;
+        self.search = match (self.search.take(), other.search) {
+            (Some(a), Some(b)) => Some(search::Timings {
+                parse: a.parse + b.parse,
+                build: a.build + b.build,
+                pages: a.pages + b.pages,
+            }),
+            (a, b) => a.or(b),
+        };
+    }
 }
 
 /// A stable hash of a file's content (FNV-1a), for cache validators.
@@ -242,12 +259,16 @@ pub fn search_index(
     images: &Catalogue,
 ) -> Result<Vec<OutputFile>, RenderError> {
     let (templates, _, asset_paths) = prepare(site, theme)?;
-    let pieces = fragments::Fragments::new(site, images);
+    let strings = crate::i18n::strings(theme, &site.config.language);
+    let pieces = fragments::Fragments::new(site, images, &strings);
+    let t = strings.to_value();
     let r = Renderer {
         site,
         templates: &templates,
         assets: &asset_paths,
         pieces: &pieces,
+        strings: &strings,
+        t: &t,
         common: std::sync::OnceLock::new(),
         periods: std::sync::OnceLock::new(),
         timeline_years: std::sync::OnceLock::new(),
@@ -269,7 +290,7 @@ pub fn search_index(
             }
         }
     }
-    index_terms(site, &indexer);
+    index_terms(site, &strings, &indexer);
     indexer.finish().map(|(files, _)| files).map_err(|m| {
         RenderError::Templates(vec![Diagnostic::error(
             "gloss::search",
@@ -288,12 +309,19 @@ pub fn render_selected(
 ) -> Result<Stats, RenderError> {
     use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
     let (templates, static_files, asset_paths) = prepare(site, theme)?;
-    let pieces = fragments::Fragments::new(site, images);
+    // The files every language shares (theme assets, robots.txt, the 404 page) are the
+    // default language's to write.
+    let shared = site.config.prefix.is_empty();
+    let strings = crate::i18n::strings(theme, &site.config.language);
+    let pieces = fragments::Fragments::new(site, images, &strings);
+    let t = strings.to_value();
     let r = Renderer {
         site,
         templates: &templates,
         assets: &asset_paths,
         pieces: &pieces,
+        strings: &strings,
+        t: &t,
         common: std::sync::OnceLock::new(),
         periods: std::sync::OnceLock::new(),
         timeline_years: std::sync::OnceLock::new(),
@@ -344,7 +372,9 @@ pub fn render_selected(
         (1..=paginate::count(e.mentions.len(), per)).map(move |n| Job::Entity(id.as_str(), n))
     }));
     jobs.extend((0..site.pages.len()).map(Job::Page));
-    jobs.push(Job::NotFound);
+    if shared {
+        jobs.push(Job::NotFound);
+    }
     if site.config.search {
         jobs.push(Job::Search);
     }
@@ -399,15 +429,17 @@ pub fn render_selected(
                 }
             }
         }
-        if selection.all {
+        if selection.all && shared {
             emit(feeds::robots(site))?;
+        }
+        if selection.all {
             // Processed images, from the cache; counted, never precompressed.
             for (path, from) in images.files() {
                 files.fetch_add(1, Relaxed);
                 sink.link(path, &from)?;
             }
         }
-        if selection.all || selection.statics {
+        if (selection.all || selection.statics) && shared {
             // Plain names too, for links written by hand in content or custom templates.
             for (name, bytes) in &static_files {
                 let plain = format!("static/{name}");
@@ -450,7 +482,7 @@ pub fn render_selected(
             }
         }
         if let Some(indexer) = indexer {
-            index_terms(site, &indexer);
+            index_terms(site, &strings, &indexer);
             match indexer.finish() {
                 Ok((files, timings)) => {
                     search_timings = Some(timings);
@@ -539,8 +571,8 @@ fn search_record(site: &Site, file: &OutputFile) -> Option<search::Record> {
 }
 
 /// Gives the index one record per glossary term, parsed in parallel, added in term order.
-fn index_terms(site: &Site, indexer: &search::Indexer) {
-    let terms: Vec<search::Parsed> = term_records(site)
+fn index_terms(site: &Site, strings: &crate::i18n::Strings, indexer: &search::Indexer) {
+    let terms: Vec<search::Parsed> = term_records(site, strings)
         .into_par_iter()
         .filter_map(|record| indexer.parse(record))
         .collect();
@@ -550,7 +582,7 @@ fn index_terms(site: &Site, indexer: &search::Indexer) {
 }
 
 /// One search record per glossary term, landing on its entry in the glossary.
-fn term_records(site: &Site) -> Vec<search::Record> {
+fn term_records(site: &Site, strings: &crate::i18n::Strings) -> Vec<search::Record> {
     use escape::{escape_attr, escape_html};
     site.terms
         .values()
@@ -566,9 +598,10 @@ fn term_records(site: &Site) -> Vec<search::Record> {
             let html = format!(
                 "<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"></head><body>\
                  <article data-pagefind-body><span data-pagefind-filter=\"type[data-value]\" data-value=\"term\"></span>\
-                 <span data-pagefind-meta=\"kind[data-value]\" data-value=\"Glossary\"></span>\
+                 <span data-pagefind-meta=\"kind[data-value]\" data-value=\"{kind}\"></span>\
                  <h1 data-pagefind-weight=\"10\">{term}</h1>{aliases}<p>{definition}</p></article></body></html>",
                 lang = escape_attr(&site.config.language),
+                kind = escape_attr(strings.get("glossary")),
                 term = escape_html(&t.term),
                 definition = escape_html(&t.definition_text),
             );
@@ -586,6 +619,9 @@ struct Renderer<'a> {
     /// Theme file name → fingerprinted output path.
     assets: &'a std::collections::BTreeMap<String, String>,
     pieces: &'a fragments::Fragments<'a>,
+    /// The interface's words in the site's language, and as templates see them (`t`).
+    strings: &'a crate::i18n::Strings,
+    t: &'a tera::Value,
     /// The common context of pages two folders down (articles and entities), made once.
     common: std::sync::OnceLock<Common>,
     /// The archive's years and months, made when first needed.
@@ -610,13 +646,13 @@ fn root_for(path: &str) -> String {
 
 impl Renderer<'_> {
     /// What an entity page shows of the entity itself.
-    fn entity_ctx<'e>(&self, entity: &'e Entity) -> context::EntityCtx<'e> {
+    fn entity_ctx<'e>(&'e self, entity: &'e Entity) -> context::EntityCtx<'e> {
         let site = self.site;
         context::EntityCtx {
             id: &entity.id,
             name: &entity.name,
             kind: entity.kind.as_str(),
-            kind_label: kind_label(entity.kind, false),
+            kind_label: self.strings.kind(entity.kind, false),
             role: entity.role.as_deref(),
             aliases: &entity.aliases,
             description_html: entity
@@ -697,17 +733,17 @@ impl Renderer<'_> {
                 // where entity pages are; later pages are two folders further down.
                 let up = if number > 1 { "../../" } else { "" };
                 debug_assert_eq!(root_for(&path), [up, fragments::ROOT].concat());
-                let description = entity
-                    .role
-                    .clone()
-                    .unwrap_or_else(|| format!("{} in the explainers", entity.name));
+                let description = entity.role.clone().unwrap_or_else(|| {
+                    self.strings
+                        .fill("entity_description", &[("name", &entity.name)])
+                });
                 let per = site.config.paginate.entities;
                 let total = paginate::count(entity.mentions.len(), per);
                 let pager = paginate::Pager::new(&base, number, total, &root_for(&path));
                 let mut ctx = self.context(
                     &path,
                     "entity",
-                    &pager.title(&entity.name),
+                    &pager.title(&entity.name, self.strings),
                     Some(&description),
                 );
                 if total > 1 {
@@ -757,7 +793,7 @@ impl Renderer<'_> {
             Job::Tags => {
                 let path = "tags/";
                 let root = root_for(path);
-                let mut ctx = self.context(path, "tags", "Topics", None);
+                let mut ctx = self.context(path, "tags", self.strings.get("topics"), None);
                 let tags: Vec<Value> = site
                     .tags
                     .iter()
@@ -774,8 +810,8 @@ impl Renderer<'_> {
                 let mut ctx = self.context(
                     path,
                     "corrections",
-                    "Corrections",
-                    Some("Every correction to the explainers, newest first"),
+                    self.strings.get("corrections"),
+                    Some(self.strings.get("corrections_description")),
                 );
                 let mut list: Vec<(Date, usize, &str)> = site
                     .articles
@@ -795,7 +831,7 @@ impl Renderer<'_> {
                         let a = &site.articles[i];
                         json!({
                             "date_iso": date.iso(),
-                            "date_long": date.long(),
+                            "date_long": self.strings.date(date),
                             "text": text,
                             "title": a.title,
                             "url": format!("{root}articles/{}/#corrections-title", a.slug),
@@ -813,7 +849,8 @@ impl Renderer<'_> {
                 let per = site.config.paginate.tags;
                 let total = paginate::count(tag.articles.len(), per);
                 let pager = paginate::Pager::new(&base, number, total, &root);
-                let mut ctx = self.context(&path, "tag", &pager.title(&tag.name), None);
+                let mut ctx =
+                    self.context(&path, "tag", &pager.title(&tag.name, self.strings), None);
                 if total > 1 {
                     ctx.insert("pager", &pager);
                 }
@@ -854,8 +891,8 @@ impl Renderer<'_> {
                 let ctx = self.context(
                     path,
                     "search",
-                    "Search",
-                    Some("Search the explainers, people, places and terms"),
+                    self.strings.get("search"),
+                    Some(self.strings.get("search_description")),
                 );
                 self.page(path, "search.html", &ctx)
             }
@@ -865,10 +902,10 @@ impl Renderer<'_> {
                     "404.html",
                     site.config.base_url.path(),
                     "404",
-                    "Page not found",
+                    self.strings.get("not_found"),
                     None,
                 );
-                ctx.insert("page", &json!({"title": "Page not found", "description": null, "canonical": null, "kind": "404"}));
+                ctx.insert("page", &json!({"title": self.strings.get("not_found"), "description": null, "canonical": null, "kind": "404"}));
                 let html = self.templates.render("404.html", &ctx)?;
                 Ok(OutputFile::new("404.html", html))
             }
@@ -903,7 +940,18 @@ impl Renderer<'_> {
         let config = &self.site.config;
         let mut ctx = Context::new();
         ctx.insert_value("site", common.site.clone());
+        ctx.insert_value("t", self.t.clone());
         ctx.insert("root", root);
+        match self.site.translations.of(path, &config.language) {
+            Some((alternates, x_default)) => {
+                ctx.insert("alternates", &alternates);
+                ctx.insert("x_default", &x_default);
+            }
+            None => {
+                ctx.insert("alternates", &Value::Null);
+                ctx.insert("x_default", &Value::Null);
+            }
+        }
         ctx.insert(
             "page",
             &context::PageCtx {
@@ -928,9 +976,11 @@ impl Renderer<'_> {
     fn common(&self, root: &str) -> Common {
         let site = self.site;
         let config = &site.config;
+        // Theme files are shared by every language: from `fr/` they are one folder up.
+        let up = "../".repeat(config.prefix.matches('/').count());
         let asset = |name: &str| match self.assets.get(name) {
-            Some(path) => format!("{root}{path}"),
-            None => format!("{root}static/{name}"),
+            Some(path) => format!("{root}{up}{path}"),
+            None => format!("{root}{up}static/{name}"),
         };
         let footer: Vec<context::Link> = site
             .pages
@@ -945,6 +995,7 @@ impl Renderer<'_> {
                 title: &config.title,
                 description: &config.description,
                 language: &config.language,
+                dir: crate::config::text_direction(&config.language),
                 base_url: config.base_url.as_str(),
                 publisher: &config.publisher,
                 search: config.search,
@@ -987,13 +1038,13 @@ impl Renderer<'_> {
                     if let Some(e) = site.entity(id) {
                         entities.insert(
                             &**id,
-                            fragments::entity_preview(e, self.pieces.images(), root),
+                            fragments::entity_preview(e, self.pieces.images(), root, self.strings),
                         );
                     }
                 }
                 crate::site::Ref::Term(id) => {
                     if let Some(t) = site.terms.get(&**id) {
-                        terms.insert(&**id, fragments::term_preview(t));
+                        terms.insert(&**id, fragments::term_preview(t, self.strings));
                     }
                 }
             }
@@ -1058,7 +1109,7 @@ impl Renderer<'_> {
             section: a.section.as_deref(),
             draft: a.draft,
             date_iso: a.date.iso(),
-            date_long: a.date.long(),
+            date_long: self.strings.date(a.date),
             key_points: a
                 .key_points
                 .iter()
@@ -1107,9 +1158,9 @@ impl Renderer<'_> {
             section: a.section.as_deref(),
             authors: &a.authors,
             date_iso: a.date.iso(),
-            date_long: a.date.long(),
+            date_long: self.strings.date(a.date),
             updated_iso: a.updated.map(|d| d.iso()),
-            updated_long: a.updated.map(|d| d.long()),
+            updated_long: a.updated.map(|d| self.strings.date(d)),
             published: a.date.rfc3339(),
             modified: a.modified.rfc3339(),
             tags: a
@@ -1137,7 +1188,7 @@ impl Renderer<'_> {
             timeline: a
                 .timeline
                 .iter()
-                .map(|e| context::Dated::new(e.date, &e.text))
+                .map(|e| context::Dated::new(e.date, &e.text, self.strings))
                 .collect(),
             terms: a
                 .terms
@@ -1161,7 +1212,7 @@ impl Renderer<'_> {
             corrections: a
                 .corrections
                 .iter()
-                .map(|c| context::Dated::new(c.date, &c.text))
+                .map(|c| context::Dated::new(c.date, &c.text, self.strings))
                 .collect(),
             notes: a
                 .annotations
@@ -1170,10 +1221,10 @@ impl Renderer<'_> {
                     number: n.number,
                     id: n.id(),
                     kind: n.kind.as_str(),
-                    kind_label: n.kind.label(),
+                    kind_label: self.strings.note_kind(n.kind),
                     anchor: &n.anchor,
                     verdict: n.verdict.map(|v| v.as_str()),
-                    verdict_label: n.verdict.map(|v| v.label()),
+                    verdict_label: n.verdict.map(|v| self.strings.verdict(v)),
                     html: markdown::to_html_with(&n.note, site, self.pieces),
                     sources: n
                         .sources
@@ -1189,19 +1240,20 @@ impl Renderer<'_> {
     }
 }
 
-fn kind_label(kind: EntityKind, plural: bool) -> &'static str {
-    match (kind, plural) {
-        (EntityKind::Person, false) => "Person",
-        (EntityKind::Person, true) => "People",
-        (EntityKind::Organisation, false) => "Organisation",
-        (EntityKind::Organisation, true) => "Organisations",
-        (EntityKind::Place, false) => "Place",
-        (EntityKind::Place, true) => "Places",
-        (EntityKind::Event, false) => "Event",
-        (EntityKind::Event, true) => "Events",
-        (EntityKind::Other, false) => "Other",
-        (EntityKind::Other, true) => "Other",
+/// The paths of the pages a language's translations can point to: every first page of a list,
+/// every article (drafts too when they are built), entity and plain page, the search page.
+pub fn page_paths(site: &Site) -> Vec<String> {
+    let mut out: Vec<String> = sitemap_entries(site).into_iter().map(|(p, _)| p).collect();
+    out.extend(
+        site.articles
+            .iter()
+            .filter(|a| a.draft)
+            .map(|a| format!("articles/{}/", a.slug)),
+    );
+    if site.config.search {
+        out.push("search/".into());
     }
+    out
 }
 
 /// Every page for the sitemap, with a `lastmod` where the content gives one.

@@ -94,11 +94,19 @@ impl Pager {
     }
 
     /// The page's title with its number: "War, page 2 of 3".
-    pub fn title(&self, title: &str) -> String {
+    /// A page's title with its number past the first: "War, page 6 of 10".
+    pub fn title(&self, title: &str, strings: &crate::i18n::Strings) -> String {
         if self.number <= 1 {
             title.to_string()
         } else {
-            format!("{title}, page {} of {}", self.number, self.total)
+            let of = strings.fill(
+                "page_n_of_total",
+                &[
+                    ("n", &self.number.to_string()),
+                    ("total", &self.total.to_string()),
+                ],
+            );
+            format!("{title}, {of}")
         }
     }
 }
@@ -154,7 +162,8 @@ mod tests {
         let first = Pager::new("tags/war/", 1, 3, "../../");
         assert_eq!(first.prev, None);
         assert_eq!(first.next.as_deref(), Some("../../tags/war/page/2/"));
-        assert_eq!(first.title("War"), "War");
-        assert_eq!(p.title("War"), "War, page 6 of 10");
+        let en = crate::i18n::strings(&crate::theme::Theme::builtin(), "en");
+        assert_eq!(first.title("War", &en), "War");
+        assert_eq!(p.title("War", &en), "War, page 6 of 10");
     }
 }

@@ -105,14 +105,14 @@ impl Renderer<'_> {
         let root = root_for(&path);
         let pager = paginate::Pager::new(&base, number, total, &root).in_order();
         let heading = match year {
-            Some(y) => format!("Timeline: {y}"),
-            None => "Timeline".to_string(),
+            Some(y) => format!("{}: {y}", self.strings.get("timeline")),
+            None => self.strings.get("timeline").to_string(),
         };
         let mut ctx = self.context(
             &path,
             "timeline",
-            &pager.title(&heading),
-            Some("Every dated event across the explainers"),
+            &pager.title(&heading, self.strings),
+            Some(self.strings.get("timeline_description")),
         );
         ctx.insert("heading", &heading);
         if total > 1 {
@@ -123,7 +123,7 @@ impl Renderer<'_> {
             let a = &site.articles[e.article];
             Event {
                 date_iso: e.date.iso(),
-                date_long: e.date.long(),
+                date_long: self.strings.date(e.date),
                 text: &e.text,
                 title: &a.title,
                 url: format!("{root}articles/{}/", a.slug),

@@ -265,20 +265,25 @@ impl Linker {
                 continue;
             }
             // `i` starts a word: the text before it was skipped up to a non-word character.
+            // In Arabic a name may come after a one-letter particle written onto it (بكييف,
+            // "in Kyiv"): the name is looked up after each.
             let end = word_end(text, i + len);
-            let hit = index.get(&text[i..end]).iter().find(|name| {
-                text.as_bytes()[i..].starts_with(index.bytes(name))
-                    && on_word_boundaries(text, i, i + name.len as usize)
+            let hit = proclitic_starts(text, i, end).find_map(|at| {
+                let name = index.get(&text[at..end]).iter().find(|name| {
+                    text.as_bytes()[at..].starts_with(index.bytes(name))
+                        && on_word_boundaries(text, at, at + name.len as usize)
+                })?;
+                Some((at, name))
             });
             match hit {
-                Some(name) => {
+                Some((at, name)) => {
                     found.push(Found {
-                        start: i,
-                        end: i + name.len as usize,
+                        start: at,
+                        end: at + name.len as usize,
                         target: &self.targets[name.pattern as usize],
                     });
                     // A name ends on a word boundary: what follows is not a word character.
-                    i += name.len as usize;
+                    i = at + name.len as usize;
                 }
                 None => i = end,
             }
@@ -374,10 +379,52 @@ fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
 
+/// The Arabic particles written onto the next word: and (و), so (ف), in/with (ب), for (ل),
+/// like (ك).
+fn is_proclitic(c: char) -> bool {
+    matches!(c, 'و' | 'ف' | 'ب' | 'ل' | 'ك')
+}
+
+fn is_arabic(c: char) -> bool {
+    matches!(c, '\u{0600}'..='\u{06FF}' | '\u{0750}'..='\u{077F}' | '\u{08A0}'..='\u{08FF}')
+}
+
+/// Where a name may start in the word at `start..end`: its start, then after each of up to
+/// two Arabic particles written onto it (وبكييف), as long as an Arabic letter follows.
+fn proclitic_starts(text: &str, start: usize, end: usize) -> impl Iterator<Item = usize> + '_ {
+    let mut at = start;
+    let mut steps = 0;
+    std::iter::once(start).chain(std::iter::from_fn(move || {
+        if steps == 2 || at >= end {
+            return None;
+        }
+        let mut chars = text[at..end].chars();
+        let c = chars.next().filter(|c| is_proclitic(*c))?;
+        chars.next().filter(|n| is_arabic(*n))?;
+        at += c.len_utf8();
+        steps += 1;
+        Some(at)
+    }))
+}
+
 fn on_word_boundaries(text: &str, start: usize, end: usize) -> bool {
     let before = text[..start].chars().next_back();
     let after = text[end..].chars().next();
-    !before.is_some_and(is_word_char) && !after.is_some_and(is_word_char)
+    let starts_word = match before {
+        Some(c) if is_word_char(c) => {
+            // Only one or two Arabic particles, at the start of their word, may be joined on.
+            let word = text[..start]
+                .char_indices()
+                .rev()
+                .take_while(|(_, c)| is_word_char(*c))
+                .last()
+                .map_or(start, |(i, _)| i);
+            text[start..].chars().next().is_some_and(is_arabic)
+                && proclitic_starts(text, word, text.len()).any(|at| at == start)
+        }
+        _ => true,
+    };
+    starts_word && !after.is_some_and(is_word_char)
 }
 
 #[cfg(test)]
@@ -412,6 +459,32 @@ mod tests {
         }
         out.push_str(&text[last..]);
         assert_eq!(out, expected);
+    }
+
+    #[test]
+    fn french_elision_and_arabic_particles_and_cyrillic_words() {
+        let linker = Linker::new(&[
+            ("OTAN".to_string(), Ref::entity("nato")),
+            ("Ukraine".to_string(), Ref::entity("ukraine")),
+            ("كييف".to_string(), Ref::entity("kyiv")),
+            ("بوتين".to_string(), Ref::entity("putin")),
+            ("Путин".to_string(), Ref::entity("putin")),
+        ]);
+        let names = |text: &str| -> Vec<String> {
+            linker
+                .find(text)
+                .iter()
+                .map(|f| text[f.start..f.end].to_string())
+                .collect()
+        };
+        assert_eq!(names("l'OTAN et d’Ukraine"), ["OTAN", "Ukraine"]);
+        assert_eq!(
+            names("قصف على كييف وبكييف، وقال بوتين"),
+            ["كييف", "كييف", "بوتين"]
+        );
+        // A word that merely ends like a name is not the name.
+        assert_eq!(names("مكييف"), Vec::<String>::new());
+        assert_eq!(names("Путин сказал, путинизм и Путина"), ["Путин"]);
     }
 
     #[test]

@@ -529,6 +529,7 @@ fn resolve_inner(
         terms,
         timeline,
         tags,
+        translations: Default::default(),
     };
     (site, stats)
 }

@@ -149,7 +149,8 @@
     if (d.kind) card.appendChild(el("p", "gloss-card-kind", d.kind));
     card.appendChild(el("p", "gloss-card-name", d.name));
     if (d.text) card.appendChild(el("p", "gloss-card-text", d.text));
-    var more = el("a", "gloss-card-more", a.hasAttribute("data-term") ? "In the glossary" : "More on " + d.name);
+    var T = document.body.dataset;
+    var more = el("a", "gloss-card-more", a.hasAttribute("data-term") ? T.tGlossary : T.tMore.replace("{name}", d.name));
     more.href = a.getAttribute("href");
     card.appendChild(more);
   }
@@ -157,7 +158,9 @@
     var r = a.getBoundingClientRect();
     var width = Math.min(320, doc.documentElement.clientWidth - 16);
     card.style.width = width + "px";
-    var left = Math.max(8, Math.min(r.left, doc.documentElement.clientWidth - width - 8));
+    // Under the link's start: its right edge in RTL.
+    var start = doc.dir === "rtl" ? r.right - width : r.left;
+    var left = Math.max(8, Math.min(start, doc.documentElement.clientWidth - width - 8));
     card.style.left = left + window.scrollX + "px";
     card.style.top = r.bottom + window.scrollY + 6 + "px";
   }

@@ -9,7 +9,7 @@
   var input = document.getElementById("search-input");
   var status = document.getElementById("search-status");
   var list = document.getElementById("search-results");
-  var pagefind = null, timer = 0, latest = 0;
+  var pagefind = null, timer = 0, latest = 0, S = page.dataset;
 
   function load() {
     if (!pagefind) {
@@ -35,7 +35,7 @@
     var ticket = ++latest;
     remember(q);
     if (!q) { list.textContent = ""; status.textContent = ""; return; }
-    status.textContent = "Searching…";
+    status.textContent = S.searching;
     var filters = type() ? { filters: { type: type() } } : {};
     load().then(function (pf) { return pf.search(q, filters); }).then(function (search) {
       return Promise.all(search.results.slice(0, 20).map(function (r) { return r.data(); }))
@@ -68,11 +68,11 @@
         list.appendChild(li);
       });
       var n = found.total;
-      status.textContent = n === 0 ? "No results for \u201c" + q + "\u201d."
-        : n + (n === 1 ? " result" : " results") + " for \u201c" + q + "\u201d" + (n > 20 ? ", the first 20 shown." : ".");
+      var said = S[n ? (n === 1 ? "one" : "many") : "none"].replace("{n}", n).replace("{q}", q);
+      status.textContent = n > 20 ? said.replace(/\.$/, ", " + S.first) : said;
     }).catch(function () {
       if (ticket !== latest) return;
-      status.textContent = "Search is not available right now.";
+      status.textContent = S.unavailable;
     });
   }
   form.addEventListener("submit", function (e) { e.preventDefault(); run(); });
