@@ -151,14 +151,18 @@ pub fn generate_from(
     let mut sites = Vec::with_capacity(config.languages.len());
     let (mut autolink, mut names) = (Duration::ZERO, 0);
     if config.multilingual() {
+        let mut found = Vec::new();
         for lang in config.languages.iter() {
             let config = config.for_language(&lang.code);
-            let part = content::translations::for_language(&loaded, &config, &mut diags);
-            let (site, stats) = resolve::resolve_with_stats(config, part, &mut diags);
+            let mut local = Diagnostics::new();
+            let part = content::translations::for_language(&loaded, &config, &mut local);
+            let (site, stats) = resolve::resolve_with_stats(config, part, &mut local);
             autolink += stats.autolink;
             names += stats.names;
             sites.push(site);
+            found.push(local.into_vec());
         }
+        diags.extend(merge_language_diagnostics(found));
         drop_in_background(loaded);
     } else {
         let (site, stats) = resolve::resolve_with_stats(config.clone(), loaded, &mut diags);
@@ -214,18 +218,15 @@ pub fn generate_from(
     } else {
         images::Mode::Build
     };
-    let mut catalogues = Vec::with_capacity(sites.len());
-    let (mut count, mut processed) = (0, 0);
-    for site in &sites {
-        let (images, image_stats) = images::process(site, mode, &mut diags);
-        count += image_stats.images;
-        processed += image_stats.processed;
-        catalogues.push(images);
-    }
+    let site_refs: Vec<&Site> = sites.iter().collect();
+    let (catalogues, image_stats) = images::process_all(&site_refs, mode, &mut diags);
     t = timings.record(
         "images",
         t,
-        format!("{count} images, {processed} processed, the rest from the cache"),
+        format!(
+            "{} images, {} processed, the rest from the cache",
+            image_stats.images, image_stats.processed
+        ),
     );
     if diags.has_errors() || (options.deny_warnings && !diags.is_empty()) {
         return Err(Error::Content(diags.into_vec()));
@@ -279,6 +280,37 @@ pub fn generate_from(
         diagnostics: diags.into_vec(),
         timings,
     })
+}
+
+/// The problems every language's resolve found, once each: the registries are shared, so the
+/// same problem is found in each language; an entity or term is unused only if no language
+/// uses it.
+fn merge_language_diagnostics(found: Vec<Vec<Diagnostic>>) -> Vec<Diagnostic> {
+    let languages = found.len();
+    let unused =
+        |d: &Diagnostic| matches!(d.code, "gloss::unmentioned-entity" | "gloss::unused-term");
+    let mut seen = std::collections::BTreeSet::new();
+    let mut unused_count: std::collections::BTreeMap<String, (usize, Option<Diagnostic>)> =
+        Default::default();
+    let mut out = Vec::new();
+    for list in found {
+        for d in list {
+            if unused(&d) {
+                let entry = unused_count.entry(d.message.clone()).or_default();
+                entry.0 += 1;
+                entry.1.get_or_insert(d);
+            } else if seen.insert(d.to_string()) {
+                out.push(d);
+            }
+        }
+    }
+    out.extend(
+        unused_count
+            .into_values()
+            .filter(|(n, _)| *n == languages)
+            .filter_map(|(_, d)| d),
+    );
+    out
 }
 
 /// Which languages have each page, from every language's resolved site.

@@ -185,13 +185,32 @@ fn uses<'s>(site: &'s Site) -> Vec<(&'s str, &'s Image)> {
 /// Processes every image of `site`, from the cache where it can. Problems with an image file
 /// become errors at the place that first names it.
 pub fn process(site: &Site, mode: Mode, diags: &mut Diagnostics) -> (Catalogue, Stats) {
-    let uses = uses(site);
-    if uses.is_empty() {
-        return (Catalogue::default(), Stats::default());
+    let (mut catalogues, stats) = process_all(&[site], mode, diags);
+    (catalogues.pop().unwrap_or_default(), stats)
+}
+
+/// [`process`] for the sites of every language at once: each image is processed once, the
+/// cache keeps what any language uses, and each site gets the catalogue of its own images.
+pub fn process_all(
+    sites: &[&Site],
+    mode: Mode,
+    diags: &mut Diagnostics,
+) -> (Vec<Catalogue>, Stats) {
+    let per_site: Vec<Vec<(&str, &Image)>> = sites.iter().map(|site| uses(site)).collect();
+    let mut all: BTreeMap<(&str, FocalKey), &Image> = BTreeMap::new();
+    for (source, image) in per_site.iter().flatten() {
+        all.entry((source, focal_key(image))).or_insert(image);
     }
-    let config = &site.config;
+    let Some(first) = sites.first().filter(|_| !all.is_empty()) else {
+        return (
+            sites.iter().map(|_| Catalogue::default()).collect(),
+            Stats::default(),
+        );
+    };
+    let config = &first.config;
     let cache = cache::Cache::open(&config.cache_dir);
     let content = config.root.join("content");
+    let uses: Vec<(&str, &Image)> = all.into_iter().map(|((s, _), i)| (s, i)).collect();
     let results: Vec<(&str, &Image, Outcome)> = uses
         .par_iter()
         // One image is a long job: hand them out one at a time.
@@ -201,7 +220,7 @@ pub fn process(site: &Site, mode: Mode, diags: &mut Diagnostics) -> (Catalogue, 
             (*source, *image, result)
         })
         .collect();
-    let mut catalogue = Catalogue::default();
+    let mut done: BTreeMap<(&str, FocalKey), Processed> = BTreeMap::new();
     let mut stats = Stats {
         images: results.len(),
         processed: 0,
@@ -210,17 +229,13 @@ pub fn process(site: &Site, mode: Mode, diags: &mut Diagnostics) -> (Catalogue, 
     let mut used = Vec::new();
     for (source, image, result) in results {
         match result {
-            Ok(done) => {
-                if let Some((stamp, hash)) = done.stamped {
+            Ok(made) => {
+                if let Some((stamp, hash)) = made.stamped {
                     stamps.insert(source.to_string(), (stamp.0, stamp.1, hash));
                 }
-                stats.processed += usize::from(done.processed);
-                used.push(done.image.key.clone());
-                catalogue
-                    .images
-                    .entry(source.to_string())
-                    .or_default()
-                    .push((focal_key(image), done.image));
+                stats.processed += usize::from(made.processed);
+                used.push(made.image.key.clone());
+                done.insert((source, focal_key(image)), made.image);
             }
             Err((d, stamped)) => {
                 if let Some((stamp, hash)) = stamped {
@@ -233,7 +248,23 @@ pub fn process(site: &Site, mode: Mode, diags: &mut Diagnostics) -> (Catalogue, 
     if mode == Mode::Build {
         cache.finish(stamps, &used);
     }
-    (catalogue, stats)
+    let catalogues = per_site
+        .iter()
+        .map(|uses| {
+            let mut catalogue = Catalogue::default();
+            for (source, image) in uses {
+                if let Some(p) = done.get(&(*source, focal_key(image))) {
+                    catalogue
+                        .images
+                        .entry(source.to_string())
+                        .or_default()
+                        .push((focal_key(image), p.clone()));
+                }
+            }
+            catalogue
+        })
+        .collect();
+    (catalogues, stats)
 }
 
 /// A file's time stamp and size, with its content hash.

@@ -234,7 +234,11 @@ fn urlset(site: &Site, name: &str, paths: &[(String, Option<String>)]) -> Output
     // About 100 bytes a URL; made to size, like the feeds.
     let mut x = String::with_capacity(256 + paths.len() * 112);
     x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
-    x.push_str("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    if site.config.multilingual() {
+        x.push_str("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n");
+    } else {
+        x.push_str("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    }
     for (path, lastmod) in paths {
         let _ = write!(
             x,
@@ -244,6 +248,21 @@ fn urlset(site: &Site, name: &str, paths: &[(String, Option<String>)]) -> Output
         if let Some(lastmod) = lastmod {
             let _ = write!(x, "<lastmod>{lastmod}</lastmod>");
         }
+        // Every version of the page, itself included, as search engines ask.
+        if let Some((alternates, x_default)) = site.translations.of(path, &site.config.language) {
+            for a in alternates
+                .iter()
+                .map(|a| (a.lang.as_str(), a.url.as_str()))
+                .chain([("x-default", x_default.as_str())])
+            {
+                let _ = write!(
+                    x,
+                    "<xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
+                    escape_xml(a.0),
+                    escape_xml(a.1)
+                );
+            }
+        }
         x.push_str("</url>\n");
     }
     x.push_str("</urlset>\n");
@@ -251,12 +270,11 @@ fn urlset(site: &Site, name: &str, paths: &[(String, Option<String>)]) -> Output
 }
 
 pub fn robots(site: &Site) -> OutputFile {
-    OutputFile::new(
-        "robots.txt",
-        format!(
-            "User-agent: *\nAllow: /\n\nSitemap: {}\nSitemap: {}\n",
-            site.config.base_url.join("sitemap.xml"),
-            site.config.base_url.join("news-sitemap.xml")
-        ),
-    )
+    // Every language's sitemaps: each language has its own pair.
+    let mut text = String::from("User-agent: *\nAllow: /\n\n");
+    for lang in site.config.languages.iter() {
+        let _ = writeln!(text, "Sitemap: {}", lang.base_url.join("sitemap.xml"));
+        let _ = writeln!(text, "Sitemap: {}", lang.base_url.join("news-sitemap.xml"));
+    }
+    OutputFile::new("robots.txt", text)
 }

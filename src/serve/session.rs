@@ -134,6 +134,9 @@ impl Session {
         let Some(config) = config::load(&self.options.root, &overrides, &mut diags) else {
             return Err(diags.into_vec());
         };
+        if config.multilingual() {
+            return self.rebuild_languages(config, diags, started);
+        }
         let theme = Theme::load(&config);
         let mut phases = Vec::new();
         let mut t = Instant::now();
@@ -239,6 +242,65 @@ impl Session {
             warnings: diags.into_vec(),
             elapsed: started.elapsed(),
             phases,
+        })
+    }
+}
+
+impl Session {
+    /// A site in several languages is built whole at each change: each language is a site of
+    /// its own, and the hreflang links between them change with any of them.
+    fn rebuild_languages(
+        &mut self,
+        config: Config,
+        diags: Diagnostics,
+        started: Instant,
+    ) -> Result<Outcome, Vec<Diagnostic>> {
+        let options = crate::build::BuildOptions {
+            root: self.options.root.clone(),
+            drafts: self.options.drafts,
+            ..Default::default()
+        };
+        let sink = Memory::default();
+        let rendered = crate::build::generate_from(config.clone(), &options, &sink, diags)
+            .map_err(|e| match e {
+                crate::build::Error::Content(list) => list,
+                other => vec![Diagnostic::error("gloss::io", other.to_string())],
+            })?;
+        let files = sink.into_files();
+        let now: BTreeSet<String> = files.iter().map(|f| f.path.clone()).collect();
+        let removed = self
+            .last
+            .as_ref()
+            .map(|l| l.paths.difference(&now).cloned().collect())
+            .unwrap_or_default();
+        let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
+        // The default language's site stands for the whole (the background search index is
+        // made for it only); the next change builds everything again anyway.
+        let theme = Theme::load(&config)?;
+        let mut sites = rendered.sites.into_iter();
+        if let Some(site) = sites.next() {
+            let (images, _) =
+                crate::images::process(&site, crate::images::Mode::Check, &mut Diagnostics::new());
+            self.last = Some(Last {
+                config,
+                theme,
+                site: Arc::new(site),
+                images: Arc::new(images),
+                resolve_generation: u64::MAX,
+                paths: now,
+                links: LinkProblems::default(),
+            });
+        }
+        self.resolve_cache = resolve::Cache::default();
+        Ok(Outcome {
+            selection: Selection::all(),
+            pages,
+            files,
+            removed,
+            css_only: false,
+            warnings: rendered.diagnostics,
+            elapsed: started.elapsed(),
+            phases: vec![("build", started.elapsed())],
         })
     }
 }

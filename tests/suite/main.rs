@@ -21,6 +21,7 @@ mod errors;
 mod fuzz;
 mod images;
 mod import;
+mod languages;
 mod pages;
 mod search;
 mod serve;

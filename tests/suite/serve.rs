@@ -777,3 +777,45 @@ fn an_image_edit_relinks_its_pages_and_a_missing_image_is_reported_then_settled(
         "the same picture, the same page"
     );
 }
+
+#[test]
+fn a_site_in_several_languages_is_served_whole_and_drops_a_removed_translation() {
+    let t = SiteTest::with_registries();
+    t.file(
+        "site.toml",
+        format!("{}\n[languages.fr]\n", crate::site_test::SITE_TOML),
+    );
+    article(&t, "a", "Ukraine", "Putin spoke with Witkoff.\n");
+    t.file(
+        "content/articles/a.fr.md",
+        "---\ntitle: a en français\ndate: 2025-11-21\n---\nPoutine a parlé.\n",
+    );
+    let mut s = session(&t);
+    let first = s.rebuild().unwrap();
+    let made = paths(&first);
+    assert!(made.contains("fr/articles/a/index.html"), "{made:?}");
+    let english = first
+        .files
+        .iter()
+        .find(|f| f.path == "articles/a/index.html")
+        .unwrap();
+    let html = String::from_utf8_lossy(&english.bytes);
+    assert!(
+        html.contains("hreflang=\"fr\" href=\"http://127.0.0.1:1111/fr/articles/a/\""),
+        "{html}"
+    );
+    std::fs::remove_file(t.root().join("content/articles/a.fr.md")).unwrap();
+    s.touched([t.root().join("content/articles/a.fr.md").as_path()]);
+    let second = s.rebuild().unwrap();
+    assert!(
+        second
+            .removed
+            .contains(&"fr/articles/a/index.html".to_string())
+    );
+    let english = second
+        .files
+        .iter()
+        .find(|f| f.path == "articles/a/index.html")
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&english.bytes).contains("hreflang"));
+}
