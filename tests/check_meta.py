@@ -46,6 +46,20 @@ for tag_feed in sorted((site / "tags").glob("*/atom.xml")):
     check(not parsed.bozo and parsed.version == "atom10", f"{tag_feed} is not valid Atom")
     check(len(parsed.entries) > 0, f"{tag_feed} is empty")
 
+# --- Every other language's feeds: valid Atom in that language, its own stories only. ---
+languages = sorted(p.name for p in site.iterdir() if (p / "atom.xml").is_file() and (p / "articles").is_dir())
+check(len(languages) >= 2, f"the sample has translations in {languages}, expected French and Arabic")
+for lang in languages:
+    own = sorted(p.name for p in (site / lang / "articles").iterdir() if p.is_dir())
+    for path in [site / lang / "atom.xml", *sorted((site / lang / "tags").glob("*/atom.xml"))]:
+        parsed = feedparser.parse(str(path))
+        check(not parsed.bozo and parsed.version == "atom10", f"{path} is not valid Atom: {parsed.get('bozo_exception')}")
+        check(parsed.feed.get("language") == lang, f"{path}: language {parsed.feed.get('language')!r}")
+        check(all(e.get("link", "").startswith(f"{base}{lang}/articles/") for e in parsed.entries),
+              f"{path}: an entry links outside {lang}/")
+    parsed = feedparser.parse(str(site / lang / "atom.xml"))
+    check(len(parsed.entries) == len(own), f"{lang}/atom.xml has {len(parsed.entries)} entries for {len(own)} articles")
+
 # --- Structured data and Open Graph, as served. ---
 def data(url):
     html = fetch(url)

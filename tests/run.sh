@@ -82,7 +82,8 @@ check "links: crawl of the served site finds no broken link" "${LINKS[@]}" "$BAS
 check "links: crawl of the paginated sample finds no broken link" "${LINKS[@]}" "http://127.0.0.1:$PORT/paged/"
 check "links: the crawler flags a broken link" expect_fail "${LINKS[@]}" "http://127.0.0.1:$PORT/broken/links.html"
 check "feeds, JSON-LD, Open Graph" .venv/bin/python tests/check_meta.py "$SITE" "$BASE"
-check "sitemaps are well-formed XML" xmllint --noout "$SITE/sitemap.xml" "$SITE/news-sitemap.xml"
+check "sitemaps are well-formed XML" xmllint --noout "$SITE/sitemap.xml" "$SITE/news-sitemap.xml" "$SITE"/*/sitemap.xml "$SITE"/*/news-sitemap.xml
+check "sitemaps carry each page's translations" test "$(xmllint --xpath 'count(//*[local-name()="link" and namespace-uri()="http://www.w3.org/1999/xhtml" and @rel="alternate" and @hreflang="x-default"])' "$SITE/fr/sitemap.xml")" -gt 10
 check "sitemaps use their namespaces" test "$(xmllint --xpath 'count(/*[local-name()="urlset" and namespace-uri()="http://www.sitemaps.org/schemas/sitemap/0.9"]/*[local-name()="url"])' "$SITE/sitemap.xml")" -gt 10
 check "xmllint flags a broken sitemap" expect_fail xmllint --noout tests/fixtures/bad/sitemap.xml
 

@@ -358,6 +358,13 @@ const PAGES = {
   page: `${BASE}about/`,
   notfound: `${BASE}no/such/page/`,
   search: `${BASE}search/`,
+  // The French and Arabic versions (right to left).
+  frArticle: `${BASE}fr/articles/europe-and-kyiv-react/`,
+  frGlossary: `${BASE}fr/glossary/`,
+  arFront: `${BASE}ar/`,
+  arArticle: `${BASE}ar/articles/strikes-on-kyiv-and-zaporizhzhia/`,
+  arEntity: `${BASE}ar/entities/kyiv/`,
+  arSearch: `${BASE}ar/search/`,
 };
 
 for (const [width, expected] of [[375, '-480.webp'], [1280, '-1200.webp']]) {
