@@ -68,7 +68,7 @@ check "vnu: every page of the paginated sample is valid HTML" java -jar "$VNU" -
 check "minify feature" cargo test --locked --features minify --test suite minify
 minified_site() {
   rm -rf target/min-site && mkdir -p target/min-site &&
-    cp -r content target/min-site/ && { cat site.toml; echo 'minify = true'; } > target/min-site/site.toml &&
+    cp -r content target/min-site/ && { echo 'minify = true'; cat site.toml; } > target/min-site/site.toml &&
     target/debug/gloss build --root target/min-site -o "$PWD/target/min-site-public" >/dev/null &&
     java -jar "$VNU" --skip-non-html --errors-only target/min-site-public
 }

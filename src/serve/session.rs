@@ -55,6 +55,9 @@ pub struct Session {
     load_cache: LoadCache,
     resolve_cache: resolve::Cache,
     last: Option<Last>,
+    /// A multilingual site's last files, by path, as content hashes: what the next whole
+    /// build changed (a stylesheet alone is swapped, not reloaded).
+    language_files: BTreeMap<String, u64>,
 }
 
 /// What a successful rebuild changed.
@@ -84,6 +87,7 @@ impl Session {
             load_cache: LoadCache::default(),
             resolve_cache: resolve::Cache::default(),
             last: None,
+            language_files: BTreeMap::new(),
         }
     }
 
@@ -268,12 +272,26 @@ impl Session {
             })?;
         let files = sink.into_files();
         let now: BTreeSet<String> = files.iter().map(|f| f.path.clone()).collect();
-        let removed = self
+        let removed: Vec<String> = self
             .last
             .as_ref()
             .map(|l| l.paths.difference(&now).cloned().collect())
             .unwrap_or_default();
         let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
+        let hashes: BTreeMap<String, u64> = files
+            .iter()
+            .map(|f| (f.path.clone(), render::content_hash(&f.bytes)))
+            .collect();
+        let mut changed = hashes
+            .iter()
+            .filter(|(path, hash)| self.language_files.get(*path) != Some(hash))
+            .map(|(path, _)| path.as_str())
+            .peekable();
+        let css_only = !self.language_files.is_empty()
+            && removed.is_empty()
+            && changed.peek().is_some()
+            && changed.all(|path| path.ends_with(".css"));
+        self.language_files = hashes;
         // The default language's site stands for the whole (the background search index is
         // made for it only); the next change builds everything again anyway.
         let theme = Theme::load(&config)?;
@@ -297,7 +315,7 @@ impl Session {
             pages,
             files,
             removed,
-            css_only: false,
+            css_only,
             warnings: rendered.diagnostics,
             elapsed: started.elapsed(),
             phases: vec![("build", started.elapsed())],
