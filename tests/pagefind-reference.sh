@@ -4,7 +4,8 @@
 # `[patch.crates-io]`, and with flate2's default backend), indexes the sample site and a
 # 1,000-article archive with both, and compares the `pagefind/` folders: the same files, with
 # the same bytes once decompressed (tests/compare_index.py), which is all Pagefind's JavaScript
-# reads. Same bytes: same results, excerpts, sub-results, filters and ranking for every query.
+# reads; then runs 50-odd queries per site through Pagefind's own JavaScript in Chromium against
+# both (tests/search-differential.mjs): the same results, excerpts, sub-results, filter counts.
 #
 #   tests/pagefind-reference.sh        run by tests/run.sh after the release build
 set -euo pipefail
@@ -34,13 +35,32 @@ corpus 1000 "$REF/corpus-1000"
 sed -i 's/^search = false$/search = true/' "$REF/corpus-1000/gloss/site.toml"
 
 status=0
-for site in "$ROOT" "$REF/corpus-1000/gloss"; do
+sites=("$ROOT" "$REF/corpus-1000/gloss")
+for i in 0 1; do
   for tool in upstream patched; do
     bin=$UPSTREAM; [ $tool = patched ] && bin=$PATCHED
-    rm -rf "$REF/out-$tool"
-    "$bin" build --root "$site" -o "$REF/out-$tool" >/dev/null 2>&1
+    rm -rf "$REF/out-$tool-$i"
+    "$bin" build --root "${sites[$i]}" -o "$REF/out-$tool-$i" >/dev/null 2>&1
   done
-  echo "$site:"
-  python3 tests/compare_index.py "$REF/out-upstream/pagefind" "$REF/out-patched/pagefind" || status=1
+  # Every language's bundle: pagefind/, fr/pagefind/, ar/pagefind/...
+  for bundle in $(cd "$REF/out-upstream-$i" && find . -type d -name pagefind | sort); do
+    echo "${sites[$i]}: $bundle"
+    python3 tests/compare_index.py "$REF/out-upstream-$i/$bundle" "$REF/out-patched-$i/$bundle" || status=1
+  done
 done
+
+# The same queries through Pagefind's published JavaScript in Chromium against both indexes
+# (tests/search-differential.mjs), and a negative control: two different sites' indexes must
+# differ.
+PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+python3 -m http.server "$PORT" --bind 127.0.0.1 --directory "$REF" >/dev/null 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null' EXIT
+for _ in $(seq 50); do curl -sf "http://127.0.0.1:$PORT/" >/dev/null && break; sleep 0.1; done
+node tests/search-differential.mjs "http://127.0.0.1:$PORT/" out-upstream-0/pagefind/ out-patched-0/pagefind/ sample || status=1
+node tests/search-differential.mjs "http://127.0.0.1:$PORT/" out-upstream-1/pagefind/ out-patched-1/pagefind/ "$REF/corpus-1000/gloss/content" || status=1
+if node tests/search-differential.mjs "http://127.0.0.1:$PORT/" out-upstream-0/pagefind/ out-patched-1/pagefind/ sample >/dev/null 2>&1; then
+  echo "the differential test did not tell two different indexes apart" >&2
+  status=1
+fi
 exit $status
