@@ -284,7 +284,7 @@ impl Session {
             .collect();
         let mut changed = hashes
             .iter()
-            .filter(|(path, hash)| self.language_files.get(*path) != Some(hash))
+            .filter(|&(path, hash)| self.language_files.get(path) != Some(hash))
             .map(|(path, _)| path.as_str())
             .peekable();
         let css_only = !self.language_files.is_empty()

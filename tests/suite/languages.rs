@@ -382,3 +382,51 @@ fn languages_in_site_toml_are_checked() {
     let err = t.gloss(&["build"]).stderr();
     assert!(err.contains("which the site already uses"), "{err}");
 }
+
+#[test]
+fn wire_copy_and_folder_articles_have_translations_too() {
+    let t = three_languages();
+    // Wire copy kept as received, its annotations in a sidecar, in English and French.
+    t.file("content/articles/wire.md", "Drones hit Kyiv overnight.\n");
+    t.file(
+        "content/articles/wire.yaml",
+        "title: Drones hit Kyiv\ndate: 2025-11-23\n",
+    );
+    t.file(
+        "content/articles/wire.fr.md",
+        "Des drones ont frappé Kyiv.\n",
+    );
+    t.file(
+        "content/articles/wire.fr.yaml",
+        "title: Des drones frappent Kyiv\ndate: 2025-11-23\n",
+    );
+    // An article kept in a folder with its translation beside it.
+    t.file(
+        "content/articles/folder/index.md",
+        "---\ntitle: In a folder\ndate: 2025-11-22\n---\nText.\n",
+    );
+    t.file(
+        "content/articles/folder/index.ar.md",
+        "---\ntitle: في مجلد\ndate: 2025-11-22\n---\nنص.\n",
+    );
+    let run = t.build();
+    assert!(!run.stderr().contains("sidecar"), "{}", run.stderr());
+    assert_eq!(
+        t.html("fr/articles/wire/index.html").texts("h1"),
+        ["Des drones frappent Kyiv"]
+    );
+    assert_eq!(
+        t.html("articles/wire/index.html").texts("h1"),
+        ["Drones hit Kyiv"]
+    );
+    assert_eq!(
+        t.html("ar/articles/folder/index.html").texts("h1"),
+        ["في مجلد"]
+    );
+    assert_eq!(
+        t.html("articles/folder/index.html")
+            .attrs("link[rel=alternate][hreflang]", "hreflang"),
+        ["en", "ar", "x-default"]
+    );
+    assert!(!t.exists("fr/articles/folder/index.html"));
+}
