@@ -259,7 +259,36 @@ pub fn generate_from(
         stats.bytes as f64 / 1e6
     );
     timings.record("render", t, what);
-    if let Some(search) = stats.search {
+    if let Some(search) = &stats.search {
+        // Pages a reader's search will not find, each named (a custom template without
+        // `data-pagefind-body`, a page without text, markup Pagefind could not read).
+        for (url, why) in &search.skipped {
+            // The article's own file where the page is an article's.
+            let file = url
+                .strip_prefix("/articles/")
+                .map(|slug| slug.trim_end_matches('/'))
+                .and_then(|slug| {
+                    sites
+                        .iter()
+                        .flat_map(|s| &s.articles)
+                        .find(|a| a.slug == slug)
+                })
+                .map_or_else(
+                    || std::path::PathBuf::from("site.toml"),
+                    |a| a.body.file.path.clone(),
+                );
+            diags.push(
+                Diagnostic::warning(
+                    "gloss::search-skipped",
+                    format!("search: the page {url} is not searchable: {why}"),
+                )
+                .in_file(file)
+                .help("the theme's templates mark each page's main element with data-pagefind-body; or set `search = false`"),
+            );
+        }
+        if options.deny_warnings && !search.skipped.is_empty() {
+            return Err(Error::Content(diags.into_vec()));
+        }
         timings.phases.push((
             "indexing",
             search.parse,

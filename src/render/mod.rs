@@ -93,7 +93,7 @@ pub enum RenderError {
 }
 
 /// What a render produced.
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Debug, Default, Clone)]
 pub struct Stats {
     pub files: usize,
     pub pages: usize,
@@ -113,6 +113,7 @@ impl Stats {
                 parse: a.parse + b.parse,
                 build: a.build + b.build,
                 pages: a.pages + b.pages,
+                skipped: a.skipped.into_iter().chain(b.skipped).collect(),
             }),
             (a, b) => a.or(b),
         };
@@ -465,7 +466,16 @@ pub fn render_selected(
                     let parsed = match (&indexer, job) {
                         // An entity's later pages repeat its name: only the first is indexed.
                         (Some(indexer), Job::Article(_) | Job::Entity(_, 1)) => {
-                            search_record(site, &file).and_then(|r| indexer.parse(r))
+                            match search_record(site, &file) {
+                                Some(record) => indexer.parse(record),
+                                None => {
+                                    indexer.skip(
+                                        &format!("/{}", file.path.trim_end_matches("index.html")),
+                                        "its template marks no element `data-pagefind-body`; it is not in the index",
+                                    );
+                                    None
+                                }
+                            }
                         }
                         _ => None,
                     };

@@ -8,6 +8,7 @@
 //! lock); the index runs on its own thread and takes them in job order, so the index is the
 //! same from one build to the next.
 
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering::Relaxed};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::thread::JoinHandle;
@@ -87,16 +88,20 @@ pub struct Indexer {
     /// Nanoseconds spent parsing, summed over the threads that parse.
     parsing: AtomicU64,
     parsed: AtomicUsize,
+    /// Pages left out or without text: (URL, why).
+    skipped: Mutex<Vec<(String, String)>>,
 }
 
-/// Where indexing spends its time (`gloss build --timings`).
-#[derive(Debug, Clone, Copy, Default)]
+/// Where indexing spends its time (`gloss build --timings`), and what it could not index.
+#[derive(Debug, Clone, Default)]
 pub struct Timings {
     /// Parsing pages for the index, CPU time summed over the render threads.
     pub parse: Duration,
     /// Building the index from the parsed pages and compressing its files, after the last page.
     pub build: Duration,
     pub pages: usize,
+    /// Pages missing from the index or without text in it: (URL, why), by URL.
+    pub skipped: Vec<(String, String)>,
 }
 
 impl Indexer {
@@ -119,20 +124,44 @@ impl Indexer {
             worker,
             parsing: AtomicU64::new(0),
             parsed: AtomicUsize::new(0),
+            skipped: Mutex::default(),
         }
     }
 
     /// Parses `record` for the index, on the calling thread: render threads call this in
-    /// parallel, then [`Self::add`] in job order.
+    /// parallel, then [`Self::add`] in job order. A page Pagefind cannot parse is left out and
+    /// reported by [`Self::finish`]; one without text is indexed (its filters and metadata
+    /// still count) and reported too.
     pub fn parse(&self, record: Record) -> Option<Parsed> {
         let parser = self.parser.as_ref()?;
+        if !has_text(&record.html) {
+            self.skip(
+                &record.url,
+                "it has no text to index: searches cannot find it",
+            );
+        }
         let start = Instant::now();
-        let parsed = api::parse(parser, record.url.clone(), record.html)
-            .map_err(|e| format!("indexing {}: {e}", record.url));
+        let parsed = api::parse(parser, record.url.clone(), record.html);
         let took = u64::try_from(start.elapsed().as_nanos()).unwrap_or(u64::MAX);
         self.parsing.fetch_add(took, Relaxed);
         self.parsed.fetch_add(1, Relaxed);
-        Some(parsed)
+        match parsed {
+            Ok(page) => Some(Ok(page)),
+            Err(e) => {
+                self.skip(
+                    &record.url,
+                    &format!("Pagefind could not read it ({e}); it is not in the index"),
+                );
+                None
+            }
+        }
+    }
+
+    /// Records that the page at `url` is missing from the index or cannot be found, and why.
+    pub fn skip(&self, url: &str, reason: &str) {
+        if let Ok(mut skipped) = self.skipped.lock() {
+            skipped.push((url.to_string(), reason.to_string()));
+        }
     }
 
     /// Hands a parsed page to the index; the order of calls is the index's order.
@@ -152,10 +181,14 @@ impl Indexer {
                 .map_err(|_| "the search indexer panicked".to_string())??,
             None => return Err("could not start the search indexer".to_string()),
         };
+        let mut skipped =
+            std::mem::take(&mut *self.skipped.lock().unwrap_or_else(|e| e.into_inner()));
+        skipped.sort();
         let timings = Timings {
             parse: Duration::from_nanos(self.parsing.load(Relaxed)),
             build,
             pages: self.parsed.load(Relaxed),
+            skipped,
         };
         Ok((files, timings))
     }
@@ -184,6 +217,23 @@ fn collect(rx: &Receiver<Parsed>, mut index: PagefindIndex) -> Built {
             .collect();
         out.sort_by(|a, b| a.path.cmp(&b.path));
         Ok((out, start.elapsed()))
+    })
+}
+
+/// Whether `html` has any text outside its tags (entities count as text).
+fn has_text(html: &str) -> bool {
+    let body = html.find("<body").map_or(html, |i| &html[i..]);
+    let mut in_tag = false;
+    body.chars().any(|c| match c {
+        '<' => {
+            in_tag = true;
+            false
+        }
+        '>' => {
+            in_tag = false;
+            false
+        }
+        c => !in_tag && !c.is_whitespace(),
     })
 }
 

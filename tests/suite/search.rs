@@ -99,3 +99,43 @@ fn search_false_builds_no_index_page_or_box() {
     let article = t.html("articles/a/index.html");
     assert!(article.select("form.site-search").is_empty());
 }
+
+#[test]
+fn a_page_search_cannot_index_is_a_warning_naming_it() {
+    let t = site("");
+    // A custom article template that forgets the marker, and an entity template whose marked
+    // element is empty.
+    t.file(
+        "templates/article.html",
+        "{% extends \"base.html\" %}{% block content %}<article><h1>{{ article.title }}</h1>{{ article.body_html | safe }}</article>{% endblock content %}",
+    );
+    t.file(
+        "templates/entity.html",
+        "{% extends \"base.html\" %}{% block content %}<article data-pagefind-body></article>{% endblock content %}",
+    );
+    let run = t.build();
+    // As one line: the terminal report wraps long messages.
+    let err = run
+        .stderr()
+        .replace('│', " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        err.contains("content/articles/a.md: gloss::search-skipped ⚠ search: the page /articles/a/ is not searchable: its template marks no element"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "search: the page /entities/vladimir-putin/ is not searchable: it has no text to index"
+        ),
+        "{err}"
+    );
+    // Everything else is still indexed, and the build still succeeds.
+    assert!(t.exists("pagefind/pagefind-entry.json"));
+    // With warnings denied, nothing is written.
+    std::fs::remove_dir_all(t.out("")).unwrap();
+    let denied = t.gloss(&["build", "--deny-warnings"]);
+    assert!(!denied.ok());
+    assert!(!t.exists("index.html"));
+}
