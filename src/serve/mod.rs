@@ -17,11 +17,7 @@ use std::sync::{Arc, RwLock};
 use std::time::{Duration, SystemTime};
 
 /// What the background indexer needs of a good build.
-type Snapshot = (
-    Arc<crate::site::Site>,
-    crate::theme::Theme,
-    Arc<crate::images::Catalogue>,
-);
+type Snapshot = session::Searchable;
 
 pub use session::{Outcome, Session, SessionOptions};
 
@@ -405,13 +401,33 @@ fn start_indexer(state: Arc<State>) -> std::sync::mpsc::Sender<Snapshot> {
                 while let Ok(newer) = rx.try_recv() {
                     snapshot = newer;
                 }
-                let Ok(files) = crate::render::search_index(&snapshot.0, &snapshot.1, &snapshot.2)
-                else {
+                let (sites, theme) = &snapshot;
+                // One index per language, in its folder (`fr/pagefind/`).
+                let made: Result<Vec<Vec<crate::render::OutputFile>>, _> = sites
+                    .iter()
+                    .map(|(site, images)| {
+                        crate::render::search_index(site, theme, images).map(|files| {
+                            files
+                                .into_iter()
+                                .map(|mut f| {
+                                    f.path.insert_str(0, &site.config.prefix);
+                                    f
+                                })
+                                .collect()
+                        })
+                    })
+                    .collect();
+                let Ok(made) = made else {
                     continue; // the build itself reports template problems
                 };
+                let files = made.into_iter().flatten();
+                let bundles: Vec<String> = sites
+                    .iter()
+                    .map(|(site, _)| format!("{}pagefind/", site.config.prefix))
+                    .collect();
                 let current = state.current();
                 let mut served = current.files.clone();
-                served.retain(|path, _| !path.starts_with("pagefind/"));
+                served.retain(|path, _| !bundles.iter().any(|b| path.starts_with(b.as_str())));
                 let now = SystemTime::now();
                 for file in files {
                     served.insert(file.path, Arc::new(File::new(file.bytes, now)));

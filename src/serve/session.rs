@@ -58,7 +58,13 @@ pub struct Session {
     /// A multilingual site's last files, by path, as content hashes: what the next whole
     /// build changed (a stylesheet alone is swapped, not reloaded).
     language_files: BTreeMap<String, u64>,
+    /// A multilingual site's other languages, for the background search index.
+    language_sites: Vec<(Arc<Site>, Arc<crate::images::Catalogue>)>,
 }
+
+/// What the background search indexer needs of a good build: each language's site with its
+/// processed images (the default language first), and the theme.
+pub type Searchable = (Vec<(Arc<Site>, Arc<crate::images::Catalogue>)>, Theme);
 
 /// What a successful rebuild changed.
 #[derive(Debug)]
@@ -88,6 +94,7 @@ impl Session {
             resolve_cache: resolve::Cache::default(),
             last: None,
             language_files: BTreeMap::new(),
+            language_sites: Vec::new(),
         }
     }
 
@@ -96,12 +103,13 @@ impl Session {
         &self.options.root
     }
 
-    /// The last good build's site and theme, for the search index (when the site wants one).
-    pub fn searchable(&self) -> Option<(Arc<Site>, Theme, Arc<crate::images::Catalogue>)> {
-        self.last
-            .as_ref()
-            .filter(|l| l.config.search)
-            .map(|l| (Arc::clone(&l.site), l.theme.clone(), Arc::clone(&l.images)))
+    /// The last good build's sites (one per language) and theme, for the search index (when
+    /// the site wants one).
+    pub fn searchable(&self) -> Option<Searchable> {
+        let last = self.last.as_ref().filter(|l| l.config.search)?;
+        let mut sites = vec![(Arc::clone(&last.site), Arc::clone(&last.images))];
+        sites.extend(self.language_sites.iter().cloned());
+        Some((sites, last.theme.clone()))
     }
 
     /// Makes the next rebuild read these files again, whatever their time stamps say.
@@ -141,6 +149,7 @@ impl Session {
         if config.multilingual() {
             return self.rebuild_languages(config, diags, started);
         }
+        self.language_sites.clear();
         let theme = Theme::load(&config);
         let mut phases = Vec::new();
         let mut t = Instant::now();
@@ -292,13 +301,21 @@ impl Session {
             && changed.peek().is_some()
             && changed.all(|path| path.ends_with(".css"));
         self.language_files = hashes;
-        // The default language's site stands for the whole (the background search index is
-        // made for it only); the next change builds everything again anyway.
+        // The default language's site stands for the whole; the others are kept for the
+        // background search index. The next change builds everything again anyway.
         let theme = Theme::load(&config)?;
-        let mut sites = rendered.sites.into_iter();
-        if let Some(site) = sites.next() {
-            let (images, _) =
-                crate::images::process(&site, crate::images::Mode::Check, &mut Diagnostics::new());
+        let site_refs: Vec<&Site> = rendered.sites.iter().collect();
+        let (catalogues, _) = crate::images::process_all(
+            &site_refs,
+            crate::images::Mode::Check,
+            &mut Diagnostics::new(),
+        );
+        let mut sites = rendered.sites.into_iter().zip(catalogues);
+        let first = sites.next();
+        self.language_sites = sites
+            .map(|(site, images)| (Arc::new(site), Arc::new(images)))
+            .collect();
+        if let Some((site, images)) = first {
             self.last = Some(Last {
                 config,
                 theme,

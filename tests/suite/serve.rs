@@ -804,6 +804,16 @@ fn a_site_in_several_languages_is_served_whole_and_drops_a_removed_translation()
         html.contains("hreflang=\"fr\" href=\"http://127.0.0.1:1111/fr/articles/a/\""),
         "{html}"
     );
+    // The background search index covers every language, each in its own folder.
+    let (sites, theme) = s.searchable().unwrap();
+    let prefixes: Vec<&str> = sites
+        .iter()
+        .map(|(s, _)| s.config.prefix.as_str())
+        .collect();
+    assert_eq!(prefixes, ["", "fr/"]);
+    let fr = gloss::render::search_index(&sites[1].0, &theme, &sites[1].1).unwrap();
+    assert!(fr.iter().any(|f| f.path == "pagefind/pagefind-entry.json"
+        && String::from_utf8_lossy(&f.bytes).contains("\"fr\"")));
     std::fs::remove_file(t.root().join("content/articles/a.fr.md")).unwrap();
     s.touched([t.root().join("content/articles/a.fr.md").as_path()]);
     let second = s.rebuild().unwrap();
