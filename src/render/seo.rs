@@ -93,6 +93,9 @@ struct Named<'a> {
 struct ArticleLd<'a> {
     #[serde(rename = "@context")]
     context: &'static str,
+    /// Its page's URL: entity pages refer to it by this.
+    #[serde(rename = "@id")]
+    id: &'a str,
     #[serde(rename = "@type")]
     kind: &'static str,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -136,6 +139,7 @@ pub fn article_json(site: &Site, article: &Article, pieces: &Fragments) -> Strin
     };
     let ld = ArticleLd {
         context: "https://schema.org",
+        id: &url,
         kind: "NewsArticle",
         about: refs(&mut article.about.iter()),
         section: article.section.as_deref(),
@@ -178,20 +182,17 @@ pub fn article_json(site: &Site, article: &Article, pieces: &Fragments) -> Strin
     serde_json::to_string(&ld).expect("plain data always serializes")
 }
 
-/// An article as an entity page's `subjectOf` lists it.
+/// An article as an entity page's `subjectOf` lists it: by the `@id` of its page, which
+/// carries the whole NewsArticle (the visible list already shows each headline).
 #[derive(Serialize)]
-pub struct ArticleRef<'a> {
-    #[serde(rename = "@type")]
-    kind: &'static str,
-    headline: &'a str,
-    url: String,
+pub struct ArticleRef {
+    #[serde(rename = "@id")]
+    id: String,
 }
 
-pub fn article_ref<'a>(site: &Site, article: &'a Article) -> ArticleRef<'a> {
+pub fn article_ref(site: &Site, article: &Article) -> ArticleRef {
     ArticleRef {
-        kind: "NewsArticle",
-        headline: &article.title,
-        url: site
+        id: site
             .config
             .base_url
             .join(&format!("articles/{}/", article.slug)),

@@ -499,13 +499,22 @@ fn entity_pieces_made_once_read_alike_on_every_page() {
     );
     let page = ld("entities/witkoff/index.html");
     assert_eq!(page["@context"], "https://schema.org");
-    let headlines: Vec<&str> = page["subjectOf"]
+    // The entity page names its articles by @id; each article's page carries that @id.
+    let ids: Vec<&str> = page["subjectOf"]
         .as_array()
         .expect("subjectOf lists the articles")
         .iter()
-        .map(|a| a["headline"].as_str().unwrap_or_default())
+        .map(|a| a["@id"].as_str().unwrap_or_default())
         .collect();
-    assert_eq!(headlines, ["A", "B"]);
+    assert_eq!(
+        ids,
+        [
+            "https://example.org/explainers/articles/a/",
+            "https://example.org/explainers/articles/b/"
+        ]
+    );
+    assert_eq!(a["@id"], ids[0]);
+    assert_eq!(b["@id"], ids[1]);
     // Preview data reads alike from an article (pieces made once) and from the glossary, one
     // folder up (made for that page), and holds only what the link cannot say: the card
     // leads where the link does.
