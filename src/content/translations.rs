@@ -220,22 +220,15 @@ pub fn for_language(loaded: &Loaded, config: &Config, diags: &mut Diagnostics) -
 /// errors at their line, and entities without a name in the language one warning.
 fn translate_entities(loaded: &Loaded, config: &Config, diags: &mut Diagnostics) -> Vec<EntityDef> {
     let code = config.language.as_str();
-    let files: Vec<&Registry<RawEntityText>> = loaded
-        .translations
-        .entities
-        .iter()
-        .filter(|r| r.lang == code)
-        .collect();
-    let mut texts: BTreeMap<&str, &RawEntityText> = BTreeMap::new();
-    for file in &files {
-        for (id, text, location) in &file.entries {
-            if loaded.entities.iter().any(|e| e.id == *id) {
-                texts.insert(id, text);
-            } else {
-                diags.push(unknown_id(id, "entity", "content/entities.yaml", location));
-            }
-        }
-    }
+    let known: BTreeSet<&str> = loaded.entities.iter().map(|e| e.id.as_str()).collect();
+    let (texts, shown) = texts_in(
+        &loaded.translations.entities,
+        code,
+        &known,
+        "entity",
+        "entities",
+        diags,
+    );
     let mut unnamed = Vec::new();
     let out = loaded
         .entities
@@ -264,10 +257,6 @@ fn translate_entities(loaded: &Loaded, config: &Config, diags: &mut Diagnostics)
             def
         })
         .collect();
-    let shown = files
-        .first()
-        .map(|f| f.shown.clone())
-        .unwrap_or_else(|| PathBuf::from(format!("content/entities.{code}.yaml")));
     missing_warning(config, "entity", "name", &unnamed, &shown, diags);
     out
 }
@@ -275,22 +264,15 @@ fn translate_entities(loaded: &Loaded, config: &Config, diags: &mut Diagnostics)
 /// [`translate_entities`] for glossary terms.
 fn translate_terms(loaded: &Loaded, config: &Config, diags: &mut Diagnostics) -> Vec<TermDef> {
     let code = config.language.as_str();
-    let files: Vec<&Registry<RawTermText>> = loaded
-        .translations
-        .terms
-        .iter()
-        .filter(|r| r.lang == code)
-        .collect();
-    let mut texts: BTreeMap<&str, &RawTermText> = BTreeMap::new();
-    for file in &files {
-        for (id, text, location) in &file.entries {
-            if loaded.terms.iter().any(|t| t.id == *id) {
-                texts.insert(id, text);
-            } else {
-                diags.push(unknown_id(id, "term", "content/glossary.yaml", location));
-            }
-        }
-    }
+    let known: BTreeSet<&str> = loaded.terms.iter().map(|t| t.id.as_str()).collect();
+    let (texts, shown) = texts_in(
+        &loaded.translations.terms,
+        code,
+        &known,
+        "term",
+        "glossary",
+        diags,
+    );
     let mut missing = Vec::new();
     let out = loaded
         .terms
@@ -317,10 +299,6 @@ fn translate_terms(loaded: &Loaded, config: &Config, diags: &mut Diagnostics) ->
             def
         })
         .collect();
-    let shown = files
-        .first()
-        .map(|f| f.shown.clone())
-        .unwrap_or_else(|| PathBuf::from(format!("content/glossary.{code}.yaml")));
     missing_warning(
         config,
         "term",
@@ -330,6 +308,33 @@ fn translate_terms(loaded: &Loaded, config: &Config, diags: &mut Diagnostics) ->
         diags,
     );
     out
+}
+
+/// The words that `code`'s files of one registry give, by id, and the file to name in
+/// warnings; an id the main registry (`known`) lacks is an error at its line.
+fn texts_in<'l, T>(
+    registries: &'l [Registry<T>],
+    code: &str,
+    known: &BTreeSet<&str>,
+    what: &str,
+    registry: &str,
+    diags: &mut Diagnostics,
+) -> (BTreeMap<&'l str, &'l T>, PathBuf) {
+    let main = format!("content/{registry}.yaml");
+    let mut texts = BTreeMap::new();
+    let mut shown = None;
+    for file in registries.iter().filter(|r| r.lang == code) {
+        shown.get_or_insert_with(|| file.shown.clone());
+        for (id, text, location) in &file.entries {
+            if known.contains(id.as_str()) {
+                texts.insert(id.as_str(), text);
+            } else {
+                diags.push(unknown_id(id, what, &main, location));
+            }
+        }
+    }
+    let shown = shown.unwrap_or_else(|| PathBuf::from(format!("content/{registry}.{code}.yaml")));
+    (texts, shown)
 }
 
 fn unknown_id(id: &str, what: &str, main: &str, location: &Location) -> Diagnostic {

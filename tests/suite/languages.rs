@@ -89,6 +89,19 @@ fn file_of(url: &str) -> String {
     format!("{path}index.html")
 }
 
+/// A page's hreflang links: language → URL.
+fn hreflangs(page: &crate::site_test::Page) -> BTreeMap<String, String> {
+    page.select("link[rel=alternate][hreflang]")
+        .iter()
+        .map(|l| {
+            (
+                l.value().attr("hreflang").unwrap().to_string(),
+                l.value().attr("href").unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
 #[test]
 fn every_translated_page_links_every_version_both_ways() {
     let t = three_languages();
@@ -104,16 +117,7 @@ fn every_translated_page_links_every_version_both_ways() {
         };
         assert_eq!(html.value().attr("lang"), Some(lang), "{path}");
         assert_eq!(html.value().attr("dir"), Some(dir), "{path}");
-        let links: BTreeMap<String, String> = page
-            .select("link[rel=alternate][hreflang]")
-            .iter()
-            .map(|l| {
-                (
-                    l.value().attr("hreflang").unwrap().to_string(),
-                    l.value().attr("href").unwrap().to_string(),
-                )
-            })
-            .collect();
+        let links = hreflangs(&page);
         if links.is_empty() {
             continue;
         }
@@ -129,17 +133,7 @@ fn every_translated_page_links_every_version_both_ways() {
             "{path}"
         );
         for (other, url) in links.iter().filter(|(l, _)| *l != "x-default") {
-            let there = t.html(&file_of(url));
-            let back: BTreeMap<String, String> = there
-                .select("link[rel=alternate][hreflang]")
-                .iter()
-                .map(|l| {
-                    (
-                        l.value().attr("hreflang").unwrap().to_string(),
-                        l.value().attr("href").unwrap().to_string(),
-                    )
-                })
-                .collect();
+            let back = hreflangs(&t.html(&file_of(url)));
             assert_eq!(back, links, "{path} and its {other} version disagree");
         }
         // The switcher names the same versions, the current one marked.
