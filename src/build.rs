@@ -9,7 +9,7 @@ use crate::render;
 use crate::site::Site;
 use crate::theme::Theme;
 use crate::write::{self, WriteError};
-use crate::{content, images, resolve};
+use crate::{content, images, languages, resolve};
 
 /// What `gloss build` and `gloss check` take.
 #[derive(Debug, Clone, Default)]
@@ -162,7 +162,7 @@ pub fn generate_from(
             sites.push(site);
             found.push(local.into_vec());
         }
-        diags.extend(merge_language_diagnostics(found));
+        diags.extend(languages::merge_diagnostics(found));
         drop_in_background(loaded);
     } else {
         let (site, stats) = resolve::resolve_with_stats(config.clone(), loaded, &mut diags);
@@ -232,14 +232,14 @@ pub fn generate_from(
         return Err(Error::Content(diags.into_vec()));
     }
     if config.multilingual() {
-        let translations = std::sync::Arc::new(translations(&sites, &theme));
+        let translations = std::sync::Arc::new(languages::translations(&sites, &theme));
         for site in &mut sites {
             site.translations = std::sync::Arc::clone(&translations);
         }
     }
     let mut stats = render::Stats::default();
     for (site, images) in sites.iter().zip(&catalogues) {
-        let prefixed = Prefixed {
+        let prefixed = languages::Prefixed {
             prefix: &site.config.prefix,
             inner: sink,
         };
@@ -309,73 +309,6 @@ pub fn generate_from(
         diagnostics: diags.into_vec(),
         timings,
     })
-}
-
-/// The problems every language's resolve found, once each: the registries are shared, so the
-/// same problem is found in each language; an entity or term is unused only if no language
-/// uses it.
-fn merge_language_diagnostics(found: Vec<Vec<Diagnostic>>) -> Vec<Diagnostic> {
-    let languages = found.len();
-    let unused =
-        |d: &Diagnostic| matches!(d.code, "gloss::unmentioned-entity" | "gloss::unused-term");
-    let mut seen = std::collections::BTreeSet::new();
-    let mut unused_count: std::collections::BTreeMap<String, (usize, Option<Diagnostic>)> =
-        Default::default();
-    let mut out = Vec::new();
-    for list in found {
-        for d in list {
-            if unused(&d) {
-                let entry = unused_count.entry(d.message.clone()).or_default();
-                entry.0 += 1;
-                entry.1.get_or_insert(d);
-            } else if seen.insert(d.to_string()) {
-                out.push(d);
-            }
-        }
-    }
-    out.extend(
-        unused_count
-            .into_values()
-            .filter(|(n, _)| *n == languages)
-            .filter_map(|(_, d)| d),
-    );
-    out
-}
-
-/// Which languages have each page, from every language's resolved site.
-fn translations(sites: &[Site], theme: &Theme) -> crate::site::Translations {
-    let mut out = crate::site::Translations::default();
-    for (i, site) in sites.iter().enumerate().take(64) {
-        let code = &site.config.language;
-        let name = crate::i18n::strings(theme, code)
-            .get("language_name")
-            .to_string();
-        out.languages
-            .push((code.clone(), site.config.base_url.clone(), name));
-        for path in render::page_paths(site) {
-            *out.pages.entry(path).or_default() |= 1 << i;
-        }
-    }
-    out
-}
-
-/// A sink that puts every file in a language's folder (`fr/`).
-struct Prefixed<'a> {
-    prefix: &'a str,
-    inner: &'a dyn render::Sink,
-}
-
-impl render::Sink for Prefixed<'_> {
-    fn put(&self, mut file: render::OutputFile) -> Result<(), render::SinkError> {
-        if !self.prefix.is_empty() {
-            file.path.insert_str(0, self.prefix);
-        }
-        self.inner.put(file)
-    }
-
-    fn link(&self, path: String, from: &Path) -> Result<(), render::SinkError> {
-        self.inner.link([self.prefix, &path].concat(), from)
-    }
 }
 
 /// Checks every internal link and `#fragment` of the site against the pages and files a build

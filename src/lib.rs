@@ -22,6 +22,7 @@ pub mod fuzz;
 pub mod i18n;
 pub mod images;
 pub mod import;
+pub mod languages;
 pub mod render;
 pub mod resolve;
 pub mod scaffold;
