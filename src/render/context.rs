@@ -209,16 +209,63 @@ pub struct NoteMentionCtx<'a> {
     pub text: &'a str,
 }
 
-/// What a preview card shows.
-#[derive(Serialize)]
+/// What a preview card shows, written in its shortest form, `[kind, name, text, img]`: the
+/// kind an index into the page's table of kind labels ([`PREVIEW_KINDS`]), trailing empty
+/// fields left out. A page carries one of these per entity and term it links.
 pub struct Preview<'a> {
     /// The square thumbnail's URL (an entity's portrait, flag or map).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub img: Option<String>,
-    pub kind: &'a str,
+    pub kind: u8,
     pub name: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+}
+
+/// The kinds of preview, in the order of the labels a page's data carries.
+pub const PREVIEW_KINDS: [&str; 6] = [
+    "person",
+    "organisation",
+    "place",
+    "event_kind",
+    "other",
+    "glossary",
+];
+
+/// The index of a glossary term's kind in [`PREVIEW_KINDS`].
+pub const TERM_KIND: u8 = 5;
+
+/// An entity kind's index in [`PREVIEW_KINDS`].
+pub fn preview_kind(kind: crate::content::EntityKind) -> u8 {
+    use crate::content::EntityKind::*;
+    match kind {
+        Person => 0,
+        Organisation => 1,
+        Place => 2,
+        Event => 3,
+        Other => 4,
+    }
+}
+
+impl Serialize for Preview<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let len = if self.img.is_some() {
+            4
+        } else if self.text.is_some() {
+            3
+        } else {
+            2
+        };
+        let mut seq = s.serialize_seq(Some(len))?;
+        seq.serialize_element(&self.kind)?;
+        seq.serialize_element(self.name)?;
+        if len > 2 {
+            seq.serialize_element(&self.text)?;
+        }
+        if len > 3 {
+            seq.serialize_element(&self.img)?;
+        }
+        seq.end()
+    }
 }
 
 /// An article's lead image.

@@ -91,10 +91,7 @@ impl<'s> Fragments<'s> {
         Some(self.entities[slot].get_or_init(|| {
             let json_ld = serde_json::value::to_raw_value(&seo::entity_ref(self.site, entity))
                 .expect("plain data always serializes");
-            let preview = preview_entry(
-                &entity.id,
-                &entity_preview(entity, self.images, ROOT, self.strings),
-            );
+            let preview = preview_entry(&entity.id, &entity_preview(entity, self.images, ROOT));
             let link = tera::Value::from_serializable(&entity_link(entity, self.images, ROOT));
             let open = markdown::ref_open(&Ref::entity(&entity.id), self.site, ROOT);
             EntityPieces {
@@ -130,7 +127,7 @@ impl<'s> Fragments<'s> {
     fn term(&self, id: &str) -> Option<&TermPieces> {
         let (slot, _, term) = self.site.terms.get_full(id)?;
         Some(self.terms[slot].get_or_init(|| TermPieces {
-            preview: preview_entry(&term.id, &term_preview(term, self.strings)),
+            preview: preview_entry(&term.id, &term_preview(term)),
             open: markdown::ref_open(&Ref::term(&term.id), self.site, ROOT),
         }))
     }
@@ -228,11 +225,10 @@ pub fn entity_preview<'e>(
     e: &'e Entity,
     images: &crate::images::Catalogue,
     root: &str,
-    strings: &'e crate::i18n::Strings,
 ) -> context::Preview<'e> {
     context::Preview {
         img: entity_thumb(e, images, root),
-        kind: strings.kind(e.kind, false),
+        kind: context::preview_kind(e.kind),
         name: &e.name,
         text: e.role.clone().or_else(|| e.description_text.clone()),
     }
@@ -245,10 +241,10 @@ fn entity_thumb(e: &Entity, images: &crate::images::Catalogue, root: &str) -> Op
 }
 
 /// What a term's preview card shows.
-pub fn term_preview<'t>(t: &'t Term, strings: &'t crate::i18n::Strings) -> context::Preview<'t> {
+pub fn term_preview(t: &Term) -> context::Preview<'_> {
     context::Preview {
         img: None,
-        kind: strings.get("glossary"),
+        kind: context::TERM_KIND,
         name: &t.term,
         text: Some(t.definition_text.clone()),
     }

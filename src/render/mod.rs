@@ -1048,13 +1048,13 @@ impl Renderer<'_> {
                     if let Some(e) = site.entity(id) {
                         entities.insert(
                             &**id,
-                            fragments::entity_preview(e, self.pieces.images(), root, self.strings),
+                            fragments::entity_preview(e, self.pieces.images(), root),
                         );
                     }
                 }
                 crate::site::Ref::Term(id) => {
                     if let Some(t) = site.terms.get(&**id) {
-                        terms.insert(&**id, fragments::term_preview(t, self.strings));
+                        terms.insert(&**id, fragments::term_preview(t));
                     }
                 }
             }
@@ -1063,10 +1063,20 @@ impl Renderer<'_> {
         struct Data<'a> {
             entities: std::collections::BTreeMap<&'a str, context::Preview<'a>>,
             terms: std::collections::BTreeMap<&'a str, context::Preview<'a>>,
+            kinds: [&'a str; 6],
         }
-        let json =
-            serde_json::to_string(&Data { entities, terms }).expect("plain data always serializes");
+        let json = serde_json::to_string(&Data {
+            entities,
+            terms,
+            kinds: self.preview_kinds(),
+        })
+        .expect("plain data always serializes");
         Some(escape::script_safe(&json))
+    }
+
+    /// The kind labels the preview entries' first fields index, in the page's language.
+    fn preview_kinds(&self) -> [&str; 6] {
+        context::PREVIEW_KINDS.map(|key| self.strings.get(key))
     }
 
     /// [`Self::preview_data`] for an article or entity page, joined from the entries made once
@@ -1102,7 +1112,10 @@ impl Renderer<'_> {
         if !terms_open {
             json.push_str("},\"terms\":{");
         }
-        json.push_str("}}");
+        json.push_str("},\"kinds\":");
+        let kinds = serde_json::to_string(&self.preview_kinds()).expect("strings serialize");
+        json.push_str(&escape::script_safe(&kinds));
+        json.push('}');
         json
     }
 

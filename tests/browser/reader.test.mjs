@@ -131,7 +131,8 @@ test('keyboard: Tab to an entity link opens its card, Escape closes it', async (
   assert.ok(found, 'an entity link in the body is reachable with Tab');
   assert.equal(await cardVisible(page), true);
   const name = await page.locator('#gloss-card .gloss-card-name').textContent();
-  const expected = await page.evaluate((id) => JSON.parse(document.getElementById('gloss-data').textContent).entities[id].name, found);
+  // The page's data is [kind, name, text, img] per entity.
+  const expected = await page.evaluate((id) => JSON.parse(document.getElementById('gloss-data').textContent).entities[id][1], found);
   assert.equal(name, expected);
   await page.keyboard.press('Escape');
   assert.equal(await cardVisible(page), false);

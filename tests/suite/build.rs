@@ -457,8 +457,8 @@ fn preview_data_cannot_break_out_of_its_script() {
     let page = t.html("articles/a/index.html");
     let data = page.one("script#gloss-data").inner_html();
     let v: serde_json::Value = serde_json::from_str(&data).expect("data island is JSON");
-    assert_eq!(v["entities"]["evil"]["name"], "Evil</script><b>x");
-    assert_eq!(v["entities"]["evil"]["text"], "<!-- role");
+    assert_eq!(v["entities"]["evil"][1], "Evil</script><b>x");
+    assert_eq!(v["entities"]["evil"][2], "<!-- role");
     assert!(page.select("b").is_empty(), "no markup escaped the script");
 }
 
@@ -516,27 +516,43 @@ fn entity_pieces_made_once_read_alike_on_every_page() {
     assert_eq!(a["@id"], ids[0]);
     assert_eq!(b["@id"], ids[1]);
     // Preview data reads alike from an article (pieces made once) and from the glossary, one
-    // folder up (made for that page), and holds only what the link cannot say: the card
-    // leads where the link does.
+    // folder up (made for that page), and holds only what the link cannot say (the card
+    // leads where the link does), in its shortest form: [kind, name, text], the kind an index
+    // into the page's table of kind labels.
+    let mut islands = Vec::new();
     for page in ["articles/a/index.html", "glossary/index.html"] {
         let data = t.html(page).one("script#gloss-data").inner_html();
         let v: serde_json::Value = serde_json::from_str(&data).expect("data island is JSON");
-        let keys: Vec<&String> = v["entities"]["witkoff"]
-            .as_object()
-            .unwrap()
-            .keys()
-            .collect();
-        assert_eq!(keys, ["kind", "name", "text"], "{page}");
         assert_eq!(
-            v["entities"]["witkoff"]["text"], "US special envoy",
+            v["entities"]["witkoff"],
+            serde_json::json!([0, "Steve Witkoff", "US special envoy"]),
             "{page}"
         );
+        assert_eq!(
+            v["kinds"],
+            serde_json::json!([
+                "Person",
+                "Organisation",
+                "Place",
+                "Event",
+                "Other",
+                "Glossary"
+            ]),
+            "{page}"
+        );
+        islands.push(data);
     }
+    assert!(islands[0].contains(r#""witkoff":[0,"Steve Witkoff","US special envoy"]"#));
     let data = t
         .html("articles/a/index.html")
         .one("script#gloss-data")
         .inner_html();
     let v: serde_json::Value = serde_json::from_str(&data).expect("data island is JSON");
-    assert_eq!(v["terms"]["truce"]["name"], "truce");
-    assert!(v["terms"]["truce"].get("url").is_none());
+    assert_eq!(v["terms"]["truce"][0], 5, "the glossary's kind");
+    assert_eq!(v["terms"]["truce"][1], "truce");
+    assert_eq!(
+        v["terms"]["truce"].as_array().unwrap().len(),
+        3,
+        "no URL: the link has it"
+    );
 }

@@ -349,7 +349,7 @@ fn entities_show_their_picture_on_their_page_and_in_previews() {
     let data = article.split("id=\"gloss-data\">").nth(1).unwrap();
     let data: serde_json::Value =
         serde_json::from_str(data.split("</script>").next().unwrap()).unwrap();
-    let thumb = data["entities"]["kyiv"]["img"]
+    let thumb = data["entities"]["kyiv"][3]
         .as_str()
         .expect("a thumbnail in the preview");
     let (path, _) = resolve_href("articles/a/index.html", thumb);

@@ -138,19 +138,20 @@
     if (text) e.textContent = text;
     return e;
   }
+  // d: [kind (in data.kinds), name, text, img]
   function fill(d, a) {
     card.textContent = "";
-    if (d.img) {
+    if (d[3]) {
       var img = el("img", "gloss-card-img");
-      img.src = d.img;
+      img.src = d[3];
       img.alt = "";
       card.appendChild(img);
     }
-    if (d.kind) card.appendChild(el("p", "gloss-card-kind", d.kind));
-    card.appendChild(el("p", "gloss-card-name", d.name));
-    if (d.text) card.appendChild(el("p", "gloss-card-text", d.text));
+    card.appendChild(el("p", "gloss-card-kind", data.kinds[d[0]]));
+    card.appendChild(el("p", "gloss-card-name", d[1]));
+    if (d[2]) card.appendChild(el("p", "gloss-card-text", d[2]));
     var T = document.body.dataset;
-    var more = el("a", "gloss-card-more", a.hasAttribute("data-term") ? T.tGlossary : T.tMore.replace("{name}", d.name));
+    var more = el("a", "gloss-card-more", a.hasAttribute("data-term") ? T.tGlossary : T.tMore.replace("{name}", d[1]));
     more.href = a.getAttribute("href");
     card.appendChild(more);
   }
