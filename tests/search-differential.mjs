@@ -14,7 +14,7 @@
 // (tests/compare_index.py checks the decompressed files first), so ties break alike.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { chromium } from 'playwright-core';
+import { launch } from './browser/chromium.mjs';
 
 const [server, reference, patched, source] = process.argv.slice(2);
 
@@ -58,11 +58,7 @@ function queries() {
   ];
 }
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-    '--disable-sync', '--no-first-run', '--disable-quic'],
-});
+const browser = await launch();
 const page = await browser.newPage();
 await page.goto(server);
 
