@@ -482,7 +482,9 @@ fn languages(
             start..start + needle.len().min(file.text.len() - start),
         )
     };
-    if !looks_like_language(&raw.language) {
+    // The default language names no file or folder: any tag-like value is taken as written.
+    let tag_like = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+    if raw.language.is_empty() || !raw.language.chars().all(tag_like) {
         diags.push(
             Diagnostic::error(
                 "gloss::config",
