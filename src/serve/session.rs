@@ -195,7 +195,11 @@ impl Session {
         }
         lap("images", &mut phases);
 
+        // A site that was in several languages until this change: its other languages' files
+        // must go, and only a whole build lists what is left.
+        let was_multilingual = !self.language_files.is_empty();
         let (selection, css_only) = match &self.last {
+            _ if was_multilingual => (Selection::all(), false),
             // An image that changed has new file names: every page that shows it links anew.
             Some(last) if last.images.files() != images.files() => (Selection::all(), false),
             Some(last) => affected(last, &config, &theme, &site, generation),
@@ -237,6 +241,7 @@ impl Session {
             }
             paths.extend(files.iter().map(|f| f.path.clone()));
         }
+        self.language_files.clear();
         self.last = Some(Last {
             config,
             theme,

@@ -828,4 +828,15 @@ fn a_site_in_several_languages_is_served_whole_and_drops_a_removed_translation()
         .find(|f| f.path == "articles/a/index.html")
         .unwrap();
     assert!(!String::from_utf8_lossy(&english.bytes).contains("hreflang"));
+    // The site back to one language: the French folder goes.
+    t.file("site.toml", crate::site_test::SITE_TOML);
+    s.touched([t.root().join("site.toml").as_path()]);
+    let third = s.rebuild().unwrap();
+    assert!(third.selection.all);
+    assert!(
+        third.removed.iter().any(|p| p == "fr/index.html"),
+        "{:?}",
+        third.removed
+    );
+    assert!(third.files.iter().all(|f| !f.path.starts_with("fr/")));
 }
