@@ -61,6 +61,8 @@ fn count_errors(list: &[Diagnostic]) -> usize {
 pub struct Rendered {
     /// One per language, the default first.
     pub sites: Vec<Site>,
+    /// Each site's processed images, in the same order.
+    pub images: Vec<images::Catalogue>,
     pub stats: render::Stats,
     pub diagnostics: Vec<Diagnostic>,
     pub timings: Timings,
@@ -305,6 +307,7 @@ pub fn generate_from(
     }
     Ok(Rendered {
         sites,
+        images: catalogues,
         stats,
         diagnostics: diags.into_vec(),
         timings,
@@ -356,11 +359,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     // other core idle.
     let Rendered {
         sites,
+        images,
         stats,
         diagnostics,
         mut timings,
     } = rayon::scope(|_| generate(options, &staging))?;
-    drop_in_background(sites);
+    drop_in_background((sites, images));
     let t = Instant::now();
     staging.commit()?;
     timings.record("swap", t, format!("into {}", output_dir.display()));

@@ -205,6 +205,20 @@ pub struct Diagnostics {
     list: Vec<Diagnostic>,
 }
 
+/// Names for a message: the first `shown` of `items` in backticks, then how many more there are
+/// (`` `a`, `b`, and 3 more ``).
+pub fn short_list<S: AsRef<str>>(items: &[S], shown: usize) -> String {
+    let mut list: Vec<String> = items
+        .iter()
+        .take(shown)
+        .map(|i| format!("`{}`", i.as_ref()))
+        .collect();
+    if items.len() > shown {
+        list.push(format!("and {} more", items.len() - shown));
+    }
+    list.join(", ")
+}
+
 impl Diagnostics {
     pub fn new() -> Diagnostics {
         Diagnostics::default()

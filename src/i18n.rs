@@ -146,7 +146,24 @@ pub fn check(theme: &Theme, config: &Config, diags: &mut Diagnostics) {
             );
             continue;
         };
-        let own = parse_layers(theme, file_lang, diags);
+        // Each layer read once: its unknown keys reported, its strings laid over the last.
+        let mut own = BTreeMap::new();
+        for (path, text) in layers {
+            let file = SourceFile::new(path.clone(), text.clone());
+            let strings = flat(&file, diags);
+            for key in strings.keys().filter(|k| !english.contains_key(*k)) {
+                let at = text.find(key.as_str()).unwrap_or(0);
+                diags.push(
+                    Diagnostic::warning(
+                        "gloss::unknown-string",
+                        format!("`{key}` is not a string the theme uses"),
+                    )
+                    .at(Location::new(&file, at..at + key.len()))
+                    .help("compare with the keys of themes/default/i18n/en.toml"),
+                );
+            }
+            own.extend(strings);
+        }
         let missing: Vec<&str> = english
             .keys()
             .filter(|k| !own.contains_key(*k))
@@ -154,38 +171,18 @@ pub fn check(theme: &Theme, config: &Config, diags: &mut Diagnostics) {
             .collect();
         let shown = layers.last().map(|(p, _)| p.clone()).unwrap_or_default();
         if !missing.is_empty() {
-            let mut list: Vec<String> = missing.iter().take(8).map(|k| format!("`{k}`")).collect();
-            if missing.len() > 8 {
-                list.push(format!("and {} more", missing.len() - 8));
-            }
             diags.push(
                 Diagnostic::warning(
                     "gloss::missing-strings",
                     format!(
                         "{} interface string(s) missing for `{lang}`, shown in English: {}",
                         missing.len(),
-                        list.join(", ")
+                        crate::diagnostics::short_list(&missing, 8)
                     ),
                 )
                 .in_file(&shown)
                 .help(format!("add them to i18n/{file_lang}.toml")),
             );
-        }
-        for (path, text) in layers {
-            let file = SourceFile::new(path.clone(), text.clone());
-            for key in flat(&file, &mut Diagnostics::new()).keys() {
-                if !english.contains_key(key) {
-                    let at = text.find(key.as_str()).unwrap_or(0);
-                    diags.push(
-                        Diagnostic::warning(
-                            "gloss::unknown-string",
-                            format!("`{key}` is not a string the theme uses"),
-                        )
-                        .at(Location::new(&file, at..at + key.len()))
-                        .help("compare with the keys of themes/default/i18n/en.toml"),
-                    );
-                }
-            }
         }
     }
 }

@@ -359,17 +359,13 @@ fn missing_warning(
         return;
     }
     let code = &config.language;
-    let mut list: Vec<String> = ids.iter().take(5).map(|id| format!("`{id}`")).collect();
-    if ids.len() > 5 {
-        list.push(format!("and {} more", ids.len() - 5));
-    }
     diags.push(
         Diagnostic::warning(
             "gloss::missing-translation",
             format!(
                 "{} {what}(s) have no `{code}` {field}; `{code}` pages show the default language's: {}",
                 ids.len(),
-                list.join(", ")
+                crate::diagnostics::short_list(ids, 5)
             ),
         )
         .in_file(shown)

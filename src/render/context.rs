@@ -220,29 +220,22 @@ pub struct Preview<'a> {
     pub text: Option<String>,
 }
 
-/// The kinds of preview, in the order of the labels a page's data carries.
-pub const PREVIEW_KINDS: [&str; 6] = [
-    "person",
-    "organisation",
-    "place",
-    "event_kind",
-    "other",
-    "glossary",
-];
+/// The entity kinds in the order of the labels a page's data carries; the glossary's label
+/// follows them.
+pub const PREVIEW_KINDS: [crate::content::EntityKind; 5] = {
+    use crate::content::EntityKind::*;
+    [Person, Organisation, Place, Event, Other]
+};
 
-/// The index of a glossary term's kind in [`PREVIEW_KINDS`].
-pub const TERM_KIND: u8 = 5;
+/// The index of a glossary term's kind label: after the entity kinds'.
+pub const TERM_KIND: u8 = PREVIEW_KINDS.len() as u8;
 
 /// An entity kind's index in [`PREVIEW_KINDS`].
 pub fn preview_kind(kind: crate::content::EntityKind) -> u8 {
-    use crate::content::EntityKind::*;
-    match kind {
-        Person => 0,
-        Organisation => 1,
-        Place => 2,
-        Event => 3,
-        Other => 4,
-    }
+    PREVIEW_KINDS
+        .iter()
+        .position(|k| *k == kind)
+        .map_or(TERM_KIND - 1, |i| i as u8)
 }
 
 impl Serialize for Preview<'_> {

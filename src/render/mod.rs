@@ -1076,7 +1076,8 @@ impl Renderer<'_> {
 
     /// The kind labels the preview entries' first fields index, in the page's language.
     fn preview_kinds(&self) -> [&str; 6] {
-        context::PREVIEW_KINDS.map(|key| self.strings.get(key))
+        let [a, b, c, d, e] = context::PREVIEW_KINDS.map(|k| self.strings.kind(k, false));
+        [a, b, c, d, e, self.strings.get("glossary")]
     }
 
     /// [`Self::preview_data`] for an article or entity page, joined from the entries made once

@@ -309,13 +309,7 @@ impl Session {
         // The default language's site stands for the whole; the others are kept for the
         // background search index. The next change builds everything again anyway.
         let theme = Theme::load(&config)?;
-        let site_refs: Vec<&Site> = rendered.sites.iter().collect();
-        let (catalogues, _) = crate::images::process_all(
-            &site_refs,
-            crate::images::Mode::Check,
-            &mut Diagnostics::new(),
-        );
-        let mut sites = rendered.sites.into_iter().zip(catalogues);
+        let mut sites = rendered.sites.into_iter().zip(rendered.images);
         let first = sites.next();
         self.language_sites = sites
             .map(|(site, images)| (Arc::new(site), Arc::new(images)))
