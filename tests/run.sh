@@ -30,6 +30,7 @@ fi
 check "cargo fmt --check" cargo fmt --check
 check "cargo clippy" cargo clippy --all-targets --all-features --locked -- -D warnings
 check "cargo test" cargo test --locked
+check "patched Pagefind's own tests (vendor/pagefind)" cargo test --locked -p pagefind --lib
 check "cargo doc, warnings denied" env RUSTDOCFLAGS="-D warnings" cargo doc --locked --no-deps --document-private-items --quiet
 check "sample site builds (README command)" cargo run --release --locked -q -- build
 check "patched Pagefind writes the same index bytes as the published crate" bash tests/pagefind-reference.sh

@@ -48,8 +48,11 @@ mod api {
     }
 
     pub async fn add(index: &mut PagefindIndex, page: Page) -> Result<(), String> {
-        index.add_parsed_page(page).await;
-        Ok(())
+        index
+            .add_parsed_page(page)
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string())
     }
 }
 

@@ -37,6 +37,18 @@ struct SearchState {
     // gloss patch 2: where each URL is in `fossicked_pages`.
     page_positions: HashMap<String, usize>,
     built_indexes: Vec<PagefindIndexes>,
+    // gloss patch 8: the index of packed pages, built as they come.
+    stream: Option<Stream>,
+}
+
+/// gloss patch 8: pages packed on the threads that parsed them, merged as they are added.
+struct Stream {
+    builder: index::stream::Builder,
+    urls: hashbrown::HashSet<String>,
+    /// Whether a page marked its body (`data-pagefind-body`): pages that did not are left out.
+    used_custom_body: bool,
+    /// The pages added before any marked its body, in order: all in if none does.
+    pending: Vec<index::stream::PackedPageData>,
 }
 
 impl SearchState {
@@ -46,7 +58,41 @@ impl SearchState {
             fossicked_pages: vec![],
             page_positions: HashMap::new(),
             built_indexes: vec![],
+            stream: None,
         }
+    }
+
+    /// gloss patch 8: adds a page packed by the API's parser to the index of its language
+    /// (forced, so one for every page), as upstream's build would: pages without words are
+    /// left out, and pages without a marked body once any page has one.
+    pub fn add_packed(&mut self, page: index::stream::PackedPageData) -> Result<()> {
+        let stream = self.stream.get_or_insert_with(|| Stream {
+            builder: index::stream::Builder::new(page.language.clone()),
+            urls: hashbrown::HashSet::new(),
+            used_custom_body: false,
+            pending: Vec::new(),
+        });
+        if !stream.urls.insert(page.url.clone()) {
+            bail!("{} was added to the index twice", page.url);
+        }
+        if !page.has_words {
+            return Ok(());
+        }
+        if page.has_custom_body && !stream.used_custom_body {
+            // From now on pages without a marked body are left out, and so are those before.
+            stream.used_custom_body = true;
+            for earlier in std::mem::take(&mut stream.pending) {
+                if earlier.force_inclusion {
+                    stream.builder.add(earlier);
+                }
+            }
+        }
+        if !stream.used_custom_body {
+            stream.pending.push(page);
+        } else if page.has_custom_body || page.force_inclusion {
+            stream.builder.add(page);
+        }
+        Ok(())
     }
 
     pub fn walk_for_files(&self, dir: PathBuf, glob: String) -> Result<Vec<Fossicker>> {
@@ -140,6 +186,20 @@ impl SearchState {
     }
 
     pub async fn build_indexes(&mut self) -> Result<()> {
+        // gloss patch 8: an index of packed pages is finished, the rest as upstream.
+        let mut streamed = None;
+        if let Some(mut stream) = self.stream.take() {
+            for page in std::mem::take(&mut stream.pending) {
+                stream.builder.add(page);
+            }
+            if stream.builder.page_count() > 0 {
+                streamed = Some(stream.builder.finish(&self.options)?);
+            }
+            if self.fossicked_pages.is_empty() {
+                self.built_indexes = streamed.into_iter().collect();
+                return Ok(());
+            }
+        }
         let log = &self.options.logger;
 
         let used_custom_body = self.fossicked_pages.iter().any(|page| page.has_custom_body);
@@ -260,7 +320,10 @@ impl SearchState {
             .map(|(language, pages)| async { build_indexes(pages, language, &self.options).await })
             .collect();
         let built_indexes = join_all(indexes).await;
-        self.built_indexes = built_indexes.into_iter().flat_map(|i| i.ok()).collect();
+        self.built_indexes = streamed
+            .into_iter()
+            .chain(built_indexes.into_iter().flat_map(|i| i.ok()))
+            .collect();
 
         let stats = self.built_indexes.iter().fold((0, 0, 0, 0), |mut stats, index| {
             log.v_info(format!(

@@ -2,7 +2,7 @@ use convert_case::{Case, Casing};
 use emojis;
 use hashbrown::HashSet;
 use lazy_static::lazy_static;
-use pagefind_stem::Stemmer;
+use super::Stemmer; // gloss patch 7
 use regex::Regex;
 use unicode_normalization::UnicodeNormalization;
 use unicode_segmentation::UnicodeSegmentation;

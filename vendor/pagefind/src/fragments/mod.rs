@@ -24,6 +24,8 @@ pub struct PageFragmentData {
 
 #[derive(Debug, Clone)]
 pub struct PageFragment {
+    // gloss patch 8: pages are numbered as they are added to an index, not here.
+    #[allow(dead_code)]
     pub page_number: usize,
     pub data: PageFragmentData,
 }

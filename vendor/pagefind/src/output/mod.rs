@@ -366,6 +366,16 @@ impl PagefindIndexes {
             )
         }));
 
+        // gloss patch 8: compressed already.
+        files.extend(self.gzipped_fragments.iter().map(|(hash, fragment)| {
+            write(
+                outdir.join(format!("fragment/{}.pf_fragment", hash)),
+                vec![fragment.as_slice()],
+                Compress::None,
+                immutable_write_behaviour,
+            )
+        }));
+
         files.extend(self.word_indexes.iter().map(|(hash, index)| {
             write(
                 outdir.join(format!("index/{}.pf_index", hash)),
@@ -422,6 +432,14 @@ impl PagefindIndexes {
                 Compress::GZ,
             )
         }));
+        // gloss patch 8: compressed already.
+        jobs.extend(self.gzipped_fragments.iter().map(|(hash, fragment)| {
+            (
+                outdir.join(format!("fragment/{}.pf_fragment", hash)),
+                fragment.as_slice(),
+                Compress::None,
+            )
+        }));
         for (folder, extension, indexes) in [
             ("index", "pf_index", &self.word_indexes),
             ("filter", "pf_filter", &self.filter_indexes),
@@ -447,14 +465,14 @@ impl PagefindIndexes {
 }
 
 /// gloss patch 5: `parts` gzipped as `GzEncoder` frames them (header: no name, time 0, XFL 0,
-/// OS 255; the raw deflate stream; CRC-32 and length) at level 6, from a deflate state kept
+/// OS 255; the raw deflate stream; CRC-32 and length) at level 3, from a deflate state kept
 /// per thread and reset between files. A new encoder allocates and zeroes some 300 KB of
 /// tables: for 15,000 files, gigabytes the kernel must clear.
-fn gzip(parts: &[&[u8]]) -> Vec<u8> {
+pub(crate) fn gzip(parts: &[&[u8]]) -> Vec<u8> {
     use flate2::{Compress, Crc, FlushCompress, Status};
     use std::cell::RefCell;
     thread_local! {
-        static DEFLATE: RefCell<Compress> = RefCell::new(Compress::new(Compression::new(6), false));
+        static DEFLATE: RefCell<Compress> = RefCell::new(Compress::new(Compression::new(3), false));
     }
     let len: usize = parts.iter().map(|p| p.len()).sum();
     let mut out = Vec::with_capacity(len / 2 + 64);

@@ -58,18 +58,42 @@ pub struct PagefindIndex {
 }
 
 /// gloss patch 1: a page parsed for the index and not yet added to it.
-pub struct ParsedPage(crate::fossick::FossickedData);
+pub struct ParsedPage {
+    response: IndexedFileResponse,
+    page: Parsed,
+}
+
+enum Parsed {
+    Fossicked(crate::fossick::FossickedData),
+    /// gloss patch 8: packed for the index already (its language is forced, so known).
+    Packed(crate::index::stream::PackedPageData),
+}
 
 /// gloss patch 1: parses pages for an index; `Send + Sync`, so many threads may parse at once.
 #[derive(Clone)]
 pub struct PageParser(SearchOptions);
 
 impl PageParser {
-    /// Parses an HTML page as `add_html_file` would, without adding it.
+    /// Parses an HTML page as `add_html_file` would, without adding it. With a forced
+    /// language, the page is packed for the index here too (gloss patch 8), and its fragment
+    /// compressed unless fragments are to be grouped.
     pub fn parse(&self, url: String, content: String) -> Result<ParsedPage> {
-        Fossicker::new_synthetic(None, Some(url), content)
-            .fossick_sync(&self.0)
-            .map(ParsedPage)
+        let data = Fossicker::new_synthetic(None, Some(url), content).fossick_sync(&self.0)?;
+        let response = IndexedFileResponse {
+            page_word_count: data.fragment.data.word_count as u32,
+            page_url: data.fragment.data.url.clone(),
+            page_meta: data.fragment.data.meta.clone(),
+        };
+        let page = if self.0.force_language.is_some() {
+            let gzip: Option<fn(&[&[u8]]) -> Vec<u8>> = match self.0.max_fragments {
+                Some(m) if m > 0 => None,
+                _ => Some(crate::output::gzip),
+            };
+            Parsed::Packed(crate::index::stream::pack_page(data, gzip))
+        } else {
+            Parsed::Fossicked(data)
+        };
+        Ok(ParsedPage { response, page })
     }
 }
 
@@ -103,16 +127,15 @@ impl PagefindIndex {
     }
 
     /// gloss patch 1: adds a page parsed by `page_parser`; pages count in the order they are
-    /// added, as with `add_html_file`.
-    pub async fn add_parsed_page(&mut self, page: ParsedPage) -> IndexedFileResponse {
-        let data = page.0;
-        let response = IndexedFileResponse {
-            page_word_count: data.fragment.data.word_count as u32,
-            page_url: data.fragment.data.url.clone(),
-            page_meta: data.fragment.data.meta.clone(),
-        };
-        self.search_index.lock().await.insert_page(data);
-        response
+    /// added, as with `add_html_file`. A packed page (gloss patch 8) goes into the index at
+    /// once, so its URL cannot be replaced: a second page with a URL already added is an error.
+    pub async fn add_parsed_page(&mut self, page: ParsedPage) -> Result<IndexedFileResponse> {
+        let mut state = self.search_index.lock().await;
+        match page.page {
+            Parsed::Fossicked(data) => state.insert_page(data),
+            Parsed::Packed(data) => state.add_packed(data)?,
+        }
+        Ok(page.response)
     }
 
     /// Add an HTML file that isn't on disk into this search index.
@@ -303,5 +326,87 @@ mod tests {
         assert!(filenames
             .iter()
             .any(|f| f.to_string_lossy().ends_with(".pf_index")));
+    }
+
+    /// gloss patch 8: the index of pages packed as they are parsed is the index upstream's
+    /// path builds from the same pages, once decompressed: with pages that mark no body before,
+    /// between and after pages that do (those are left out), and with none marking one (all in,
+    /// in order).
+    #[tokio::test]
+    async fn packed_pages_make_the_index_added_pages_make() {
+        use std::io::Read;
+        async fn files(pages: &[(&str, &str)], packed: bool) -> Vec<(PathBuf, Vec<u8>)> {
+            let options = PagefindServiceConfig::builder()
+                .keep_index_url(true)
+                .force_language("en".to_string())
+                .build();
+            let mut index = PagefindIndex::new(Some(options)).unwrap();
+            let parser = index.page_parser();
+            for (url, html) in pages {
+                if packed {
+                    let page = parser.parse(url.to_string(), html.to_string()).unwrap();
+                    index.add_parsed_page(page).await.unwrap();
+                } else {
+                    index
+                        .add_html_file(None, Some(url.to_string()), html.to_string())
+                        .await
+                        .unwrap();
+                }
+            }
+            let mut files: Vec<_> = index
+                .get_files()
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|f| {
+                    let mut bytes = f.contents;
+                    if bytes.starts_with(&[0x1f, 0x8b]) {
+                        let mut plain = Vec::new();
+                        flate2::read::GzDecoder::new(bytes.as_slice())
+                            .read_to_end(&mut plain)
+                            .unwrap();
+                        bytes = plain;
+                    }
+                    (f.filename, bytes)
+                })
+                .collect();
+            files.sort();
+            files
+        }
+        let body = |words: &str| {
+            format!("<html lang=\"en\"><body><nav>menu</nav><main data-pagefind-body><h1 id=\"t\">{words}</h1><p>Talks on a café in Kyiv: {words}, Zelenskyy’s plan.</p></main></body></html>")
+        };
+        let bare = |words: &str| {
+            format!("<html lang=\"en\"><body><h1>{words}</h1><p>Negotiators met {words}.</p></body></html>")
+        };
+        let (a, b, c, d) = (bare("first"), body("second"), bare("third"), body("fourth"));
+        let empty = "<html lang=\"en\"><body></body></html>".to_string();
+        let mixed = [
+            ("/a/", a.as_str()),
+            ("/b/", b.as_str()),
+            ("/e/", empty.as_str()),
+            ("/c/", c.as_str()),
+            ("/d/", d.as_str()),
+        ];
+        let unmarked = [("/a/", a.as_str()), ("/e/", empty.as_str()), ("/c/", c.as_str())];
+        for pages in [&mixed[..], &unmarked[..]] {
+            let (upstream, packed) = (files(pages, false).await, files(pages, true).await);
+            assert!(upstream.iter().any(|(name, _)| name.starts_with("fragment")));
+            assert_eq!(upstream, packed);
+        }
+        // The two kinds of site differ, so the comparison can tell indexes apart.
+        assert_ne!(files(&mixed, true).await, files(&unmarked, true).await);
+
+        // A URL added twice cannot be replaced in a packed index.
+        let mut index = PagefindIndex::new(Some(
+            PagefindServiceConfig::builder()
+                .force_language("en".to_string())
+                .build(),
+        ))
+        .unwrap();
+        let parser = index.page_parser();
+        let page = || parser.parse("/b/".into(), b.clone()).unwrap();
+        index.add_parsed_page(page()).await.unwrap();
+        assert!(index.add_parsed_page(page()).await.is_err());
     }
 }
