@@ -252,12 +252,16 @@ fn prepare(
     Ok((templates, static_files, asset_paths))
 }
 
-/// The search index alone (`pagefind/`), from the article and entity pages rendered again and
-/// the glossary: `gloss serve` builds it in the background after edits.
-pub fn search_index(
+/// The search index alone (`pagefind/`), from the article and entity pages and the glossary:
+/// `gloss serve` builds it in the background after edits. A page's HTML comes from `rendered`
+/// (the files being served, by output path) or is rendered again; a page whose bytes are the
+/// ones `known` saw last time is not parsed again, and `known` ends holding this run's pages.
+pub fn search_index<'a>(
     site: &Site,
     theme: &Theme,
     images: &Catalogue,
+    rendered: &(dyn Fn(&str) -> Option<&'a [u8]> + Sync),
+    known: &mut search::Known,
 ) -> Result<Vec<OutputFile>, RenderError> {
     let (templates, _, asset_paths) = prepare(site, theme)?;
     let strings = crate::i18n::strings(theme, &site.config.language);
@@ -275,19 +279,55 @@ pub fn search_index(
         timeline_years: std::sync::OnceLock::new(),
         entity_order: std::sync::OnceLock::new(),
     };
-    let jobs: Vec<Job> = (0..site.articles.len())
-        .map(Job::Article)
-        .chain(site.entities.keys().map(|id| Job::Entity(id.as_str(), 1)))
+    let jobs: Vec<(Job, String)> = site
+        .articles
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            (
+                Job::Article(i),
+                ["articles/", &a.slug, "/index.html"].concat(),
+            )
+        })
+        .chain(site.entities.keys().map(|id| {
+            (
+                Job::Entity(id.as_str(), 1),
+                ["entities/", id, "/index.html"].concat(),
+            )
+        }))
         .collect();
     let indexer = search::Indexer::start(&site.config.language);
+    let language = &site.config.language;
+    let last = std::mem::take(known).for_language(language);
+    *known = search::Known::default().for_language(language);
     for jobs in jobs.chunks(64) {
-        let parsed: Vec<Result<Option<search::Parsed>, Diagnostic>> = jobs
+        let parsed: Vec<Result<Option<(String, search::Seen)>, Diagnostic>> = jobs
             .par_iter()
-            .map(|job| Ok(search_record(site, &r.render(job)?).and_then(|r| indexer.parse(r))))
+            .map(|(job, path)| {
+                let url = format!("/{}", path.trim_end_matches("index.html"));
+                let file = match rendered(path) {
+                    Some(bytes) => {
+                        if let Some(seen) = last.reuse(&url, bytes) {
+                            return Ok(Some((url, seen)));
+                        }
+                        OutputFile::new(path.clone(), bytes.to_vec())
+                    }
+                    None => {
+                        let file = r.render(job)?;
+                        if let Some(seen) = last.reuse(&url, &file.bytes) {
+                            return Ok(Some((url, seen)));
+                        }
+                        file
+                    }
+                };
+                let parsed = search_record(site, &file).and_then(|r| indexer.parse(r));
+                Ok(parsed.map(|parsed| (url, search::Seen::new(&file.bytes, parsed))))
+            })
             .collect();
         for page in parsed {
-            if let Some(page) = page.map_err(|d| RenderError::Templates(vec![d]))? {
-                indexer.add(page);
+            if let Some((url, seen)) = page.map_err(|d| RenderError::Templates(vec![d]))? {
+                indexer.add(seen.parsed.clone());
+                known.insert(url, seen);
             }
         }
     }

@@ -31,6 +31,78 @@ pub type Parsed = Result<api::Page, String>;
 /// The index's files and how long building them took, or why it failed.
 type Built = Result<(Vec<OutputFile>, Duration), String>;
 
+/// Pages parsed for an index, by URL, with a digest of the page they came from: `gloss serve`
+/// parses again only the pages whose bytes changed since its last index run.
+#[derive(Default)]
+pub struct Known {
+    pages: std::collections::HashMap<String, Seen>,
+    /// How many pages the last run parsed rather than reused.
+    parsed: usize,
+    /// The language the pages were parsed as (each index forces its language).
+    language: String,
+}
+
+/// A page parsed for the index, the digest of the page's bytes, and whether it was parsed in
+/// this run (rather than reused).
+pub struct Seen {
+    digest: blake3::Hash,
+    pub parsed: Parsed,
+    fresh: bool,
+}
+
+impl Seen {
+    pub fn new(page: &[u8], parsed: Parsed) -> Seen {
+        Seen {
+            digest: blake3::hash(page),
+            parsed,
+            fresh: true,
+        }
+    }
+}
+
+impl Known {
+    /// What was known of an index of `language`'s pages; nothing if it was another language.
+    pub fn for_language(self, language: &str) -> Known {
+        if self.language == language {
+            Known { parsed: 0, ..self }
+        } else {
+            Known {
+                language: language.to_string(),
+                ..Known::default()
+            }
+        }
+    }
+
+    /// The page at `url` as parsed last time, if `page` is the same bytes.
+    pub fn reuse(&self, url: &str, page: &[u8]) -> Option<Seen> {
+        let seen = self.pages.get(url)?;
+        let digest = blake3::hash(page);
+        (seen.digest == digest).then(|| Seen {
+            digest,
+            parsed: seen.parsed.clone(),
+            fresh: false,
+        })
+    }
+
+    pub fn insert(&mut self, url: String, seen: Seen) {
+        self.parsed += usize::from(seen.fresh);
+        self.pages.insert(url, seen);
+    }
+
+    /// How many pages the run that filled this parsed (the others it reused).
+    pub fn parsed(&self) -> usize {
+        self.parsed
+    }
+
+    pub fn len(&self) -> usize {
+        self.pages.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.pages.is_empty()
+    }
+}
+
 /// How pages reach Pagefind: parsed on the render threads through our patch
 /// (vendor/pagefind), or, with the `reference-pagefind` feature, whole, through the published
 /// API, for tests/pagefind-reference.sh to build gloss against the published crate.
@@ -62,6 +134,7 @@ mod api {
 
     pub struct Parser;
 
+    #[derive(Clone)]
     pub struct Page {
         url: String,
         html: String,

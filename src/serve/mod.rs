@@ -185,7 +185,7 @@ pub fn serve(options: ServeOptions, mut reporter: impl Reporter) -> Result<(), S
     apply(&state, session.rebuild(), &mut reporter);
     let indexer = start_indexer(Arc::clone(&state));
     if let Some(snapshot) = session.searchable() {
-        let _ = indexer.send(snapshot);
+        let _ = indexer.send((state.current().generation, snapshot));
     }
     // The socket is bound, so connections wait in its backlog until the server accepts them.
     reporter.listening(&url);
@@ -308,7 +308,7 @@ fn rebuild_loop(
     session: &mut Session,
     state: &State,
     reporter: &mut impl Reporter,
-    indexer: &std::sync::mpsc::Sender<Snapshot>,
+    indexer: &std::sync::mpsc::Sender<(u64, Snapshot)>,
 ) {
     let root = session.root().to_path_buf();
     while let Ok(first) = rx.recv() {
@@ -325,7 +325,7 @@ fn rebuild_loop(
             let good = result.is_ok();
             apply(state, result, reporter);
             if good && let Some(snapshot) = session.searchable() {
-                let _ = indexer.send(snapshot);
+                let _ = indexer.send((state.current().generation, snapshot));
             }
         }
     }
@@ -391,30 +391,50 @@ fn apply(state: &State, result: Result<Outcome, Vec<Diagnostic>>, reporter: &mut
 
 /// Builds the search index on its own thread after good builds, so that page reloads never wait
 /// for it; when several builds queue up, only the newest is indexed. Pagefind cannot update an
-/// index in place, so each run indexes the whole site.
-fn start_indexer(state: Arc<State>) -> std::sync::mpsc::Sender<Snapshot> {
-    let (tx, rx) = std::sync::mpsc::channel::<Snapshot>();
+/// index in place, so each run makes the whole index, but from the pages being served, and
+/// parses again only those whose bytes changed since the last run (`search::Known`).
+fn start_indexer(state: Arc<State>) -> std::sync::mpsc::Sender<(u64, Snapshot)> {
+    let (tx, rx) = std::sync::mpsc::channel::<(u64, Snapshot)>();
     let _ = std::thread::Builder::new()
         .name("gloss-search".into())
         .spawn(move || {
+            // Per language folder ("" for the default language).
+            let mut known: HashMap<String, crate::render::search::Known> = HashMap::new();
             while let Ok(mut snapshot) = rx.recv() {
                 while let Ok(newer) = rx.try_recv() {
                     snapshot = newer;
                 }
-                let (sites, theme) = &snapshot;
+                let (generation, (sites, theme)) = &snapshot;
+                let current = state.current();
+                if current.generation != *generation {
+                    // The files served are another build's: the snapshot of the next good
+                    // build follows, and a failed build keeps its index as it is.
+                    continue;
+                }
+                known.retain(|prefix, _| sites.iter().any(|(s, _)| s.config.prefix == *prefix));
                 // One index per language, in its folder (`fr/pagefind/`).
                 let made: Result<Vec<Vec<crate::render::OutputFile>>, _> = sites
                     .iter()
                     .map(|(site, images)| {
-                        crate::render::search_index(site, theme, images).map(|files| {
-                            files
-                                .into_iter()
-                                .map(|mut f| {
-                                    f.path.insert_str(0, &site.config.prefix);
-                                    f
-                                })
-                                .collect()
-                        })
+                        let prefix = &site.config.prefix;
+                        let rendered = |path: &str| {
+                            current
+                                .files
+                                .get(&[prefix.as_str(), path].concat())
+                                .map(|f| f.bytes.as_slice())
+                        };
+                        let known = known.entry(prefix.clone()).or_default();
+                        crate::render::search_index(site, theme, images, &rendered, known).map(
+                            |files| {
+                                files
+                                    .into_iter()
+                                    .map(|mut f| {
+                                        f.path.insert_str(0, prefix);
+                                        f
+                                    })
+                                    .collect()
+                            },
+                        )
                     })
                     .collect();
                 let Ok(made) = made else {
@@ -425,7 +445,6 @@ fn start_indexer(state: Arc<State>) -> std::sync::mpsc::Sender<Snapshot> {
                     .iter()
                     .map(|(site, _)| format!("{}pagefind/", site.config.prefix))
                     .collect();
-                let current = state.current();
                 let mut served = current.files.clone();
                 served.retain(|path, _| !bundles.iter().any(|b| path.starts_with(b.as_str())));
                 let now = SystemTime::now();

@@ -588,6 +588,74 @@ fn the_search_index_follows_edits_in_the_background() {
     assert_eq!(indexed(&server.addr, before + 1), before + 1);
 }
 
+/// The background index after an edit: only the pages whose bytes changed are parsed again,
+/// and the index is the one a first run on the edited site makes, byte for byte.
+#[test]
+fn the_background_index_parses_again_only_what_changed() {
+    use std::collections::HashMap;
+    let t = three_articles();
+    let mut s = session(&t);
+    let mut served: HashMap<String, Vec<u8>> = HashMap::new();
+    let apply = |outcome: gloss::serve::Outcome, served: &mut HashMap<String, Vec<u8>>| {
+        for f in outcome.files {
+            served.insert(f.path, f.bytes);
+        }
+        for path in outcome.removed {
+            served.remove(&path);
+        }
+    };
+    apply(s.rebuild().unwrap(), &mut served);
+    let mut known = gloss::render::search::Known::default();
+    let index = |s: &Session, served: &HashMap<String, Vec<u8>>, known: &mut _| {
+        let (sites, theme) = s.searchable().unwrap();
+        let rendered = |path: &str| served.get(path).map(Vec::as_slice);
+        let mut files =
+            gloss::render::search_index(&sites[0].0, &theme, &sites[0].1, &rendered, known)
+                .unwrap();
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        files
+            .into_iter()
+            .map(|f| (f.path, f.bytes))
+            .collect::<Vec<_>>()
+    };
+    index(&s, &served, &mut known);
+    let pages = known.len();
+    assert!(pages > 3, "{pages}");
+    assert_eq!(known.parsed(), pages);
+
+    article(
+        &t,
+        "b",
+        "Ukraine",
+        "Putin met Witkoff in Moscow, and spoke of a ceasefire.\n",
+    );
+    s.touched([t.root().join("content/articles/b.md").as_path()]);
+    apply(s.rebuild().unwrap(), &mut served);
+    let again = index(&s, &served, &mut known);
+    // Article b and the pages of the entities it names (their mention lists) changed.
+    assert!(
+        known.parsed() >= 1 && known.parsed() < pages,
+        "{}",
+        known.parsed()
+    );
+    assert_eq!(known.len(), pages);
+
+    let fresh = index(&s, &HashMap::new(), &mut Default::default());
+    assert_eq!(again, fresh);
+    let search = |files: &[(String, Vec<u8>)]| {
+        files
+            .iter()
+            .filter(|(p, _)| p.contains("/fragment/"))
+            .count()
+    };
+    let terms = s.searchable().unwrap().0[0].0.terms.len();
+    assert_eq!(
+        search(&again),
+        pages + terms,
+        "a fragment per page and per term"
+    );
+}
+
 #[test]
 fn behaves_like_a_static_host() {
     let t = three_articles();
@@ -811,7 +879,14 @@ fn a_site_in_several_languages_is_served_whole_and_drops_a_removed_translation()
         .map(|(s, _)| s.config.prefix.as_str())
         .collect();
     assert_eq!(prefixes, ["", "fr/"]);
-    let fr = gloss::render::search_index(&sites[1].0, &theme, &sites[1].1).unwrap();
+    let fr = gloss::render::search_index(
+        &sites[1].0,
+        &theme,
+        &sites[1].1,
+        &|_| None,
+        &mut Default::default(),
+    )
+    .unwrap();
     assert!(fr.iter().any(|f| f.path == "pagefind/pagefind-entry.json"
         && String::from_utf8_lossy(&f.bytes).contains("\"fr\"")));
     std::fs::remove_file(t.root().join("content/articles/a.fr.md")).unwrap();

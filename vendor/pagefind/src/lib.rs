@@ -48,7 +48,7 @@ struct Stream {
     /// Whether a page marked its body (`data-pagefind-body`): pages that did not are left out.
     used_custom_body: bool,
     /// The pages added before any marked its body, in order: all in if none does.
-    pending: Vec<index::stream::PackedPageData>,
+    pending: Vec<std::sync::Arc<index::stream::PackedPageData>>,
 }
 
 impl SearchState {
@@ -65,7 +65,7 @@ impl SearchState {
     /// gloss patch 8: adds a page packed by the API's parser to the index of its language
     /// (forced, so one for every page), as upstream's build would: pages without words are
     /// left out, and pages without a marked body once any page has one.
-    pub fn add_packed(&mut self, page: index::stream::PackedPageData) -> Result<()> {
+    pub fn add_packed(&mut self, page: std::sync::Arc<index::stream::PackedPageData>) -> Result<()> {
         let stream = self.stream.get_or_insert_with(|| Stream {
             builder: index::stream::Builder::new(page.language.clone()),
             urls: hashbrown::HashSet::new(),
@@ -83,14 +83,14 @@ impl SearchState {
             stream.used_custom_body = true;
             for earlier in std::mem::take(&mut stream.pending) {
                 if earlier.force_inclusion {
-                    stream.builder.add(earlier);
+                    stream.builder.add(&earlier);
                 }
             }
         }
         if !stream.used_custom_body {
             stream.pending.push(page);
         } else if page.has_custom_body || page.force_inclusion {
-            stream.builder.add(page);
+            stream.builder.add(&page);
         }
         Ok(())
     }
@@ -190,7 +190,7 @@ impl SearchState {
         let mut streamed = None;
         if let Some(mut stream) = self.stream.take() {
             for page in std::mem::take(&mut stream.pending) {
-                stream.builder.add(page);
+                stream.builder.add(&page);
             }
             if stream.builder.page_count() > 0 {
                 streamed = Some(stream.builder.finish(&self.options)?);

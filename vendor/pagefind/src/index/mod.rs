@@ -48,7 +48,7 @@ pub async fn build_indexes(
         .map(|page| stream::pack_page(page, None))
         .collect();
     let mut builder = stream::Builder::new(language);
-    for page in packed {
+    for page in &packed {
         builder.add(page);
     }
     builder.finish(options)

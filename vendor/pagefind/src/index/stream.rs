@@ -30,6 +30,7 @@ use super::{
 };
 
 /// A page's fragment: its JSON, or that JSON gzipped as the fragment file holds it.
+#[derive(Clone)]
 pub enum Fragment {
     Json(String),
     Gzipped(Vec<u8>),
@@ -318,19 +319,22 @@ impl Builder {
         self.sorts.len()
     }
 
-    /// Adds the next page: what upstream's merge loop does with it.
-    pub fn add(&mut self, page: PackedPageData) {
+    /// Adds the next page: what upstream's merge loop does with it. By reference, so that a
+    /// page parsed once can go into the indexes of later builds (`gloss serve`).
+    pub fn add(&mut self, page: &PackedPageData) {
         let page_number = self.sorts.len();
-        for word in page.words {
-            let entry = self.words.entry(word.word).or_default();
+        for word in &page.words {
+            let entry = self.words.entry_ref(word.word.as_str()).or_default();
             for p in &word.pages {
                 entry.pages.push(page_number, p);
             }
-            for variant in word.additional_variants {
-                let positions = match entry.variants.iter_mut().position(|v| v.0 == variant.form) {
+            for variant in &word.additional_variants {
+                let positions = match entry.variants.iter().position(|v| v.0 == variant.form) {
                     Some(i) => &mut entry.variants[i].1,
                     None => {
-                        entry.variants.push((variant.form, Positions::default()));
+                        entry
+                            .variants
+                            .push((variant.form.clone(), Positions::default()));
                         &mut entry.variants.last_mut().unwrap().1
                     }
                 };
@@ -340,30 +344,30 @@ impl Builder {
             }
         }
 
-        for (filter, value) in page.filters {
+        for (filter, value) in &page.filters {
             self.filter_map
-                .entry(filter)
+                .entry_ref(filter.as_str())
                 .or_default()
-                .entry(value)
+                .entry_ref(value.as_str())
                 .or_default()
                 .push(page_number);
         }
 
         let fields = page
             .meta_fields
-            .into_iter()
-            .map(|name| match self.field_ids.get(&name) {
+            .iter()
+            .map(|name| match self.field_ids.get(name) {
                 Some(&id) => id,
                 None => {
                     let id = self.field_names.len() as u16;
                     self.field_ids.insert(name.clone(), id);
-                    self.field_names.push(name);
+                    self.field_names.push(name.clone());
                     id
                 }
             })
             .collect();
         self.page_fields.push(fields);
-        self.sorts.push(page.sort);
+        self.sorts.push(page.sort.clone());
 
         // Fragment hashing, as upstream (sequential: collisions depend on the order).
         let language = &self.language;
@@ -371,7 +375,7 @@ impl Builder {
             full_hash: format!("{language}_{}", page.hash),
             word_count: page.word_count,
             page_number,
-            fragment: page.fragment,
+            fragment: page.fragment.clone(),
         };
         let mut short_hash = &encoded_page.full_hash[0..=(language.len() + 7)];
         while let Some(collision) = self.fragment_hashes.get(short_hash) {
@@ -386,7 +390,7 @@ impl Builder {
                             full_hash: collision.full_hash.clone(),
                             word_count: collision.word_count,
                             page_number: collision.page_number,
-                            fragment: Fragment::Json(String::new()),
+                            fragment: collision.fragment.clone(),
                         },
                     ),
                 ));

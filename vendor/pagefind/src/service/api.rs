@@ -44,7 +44,7 @@ use crate::{
     PagefindInboundConfig, SearchOptions, SearchState,
 };
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct IndexedFileResponse {
     pub page_word_count: u32,
     pub page_url: String,
@@ -57,16 +57,19 @@ pub struct PagefindIndex {
     parser_options: SearchOptions,
 }
 
-/// gloss patch 1: a page parsed for the index and not yet added to it.
+/// gloss patch 1: a page parsed for the index and not yet added to it. A clone of a packed
+/// page is cheap (gloss patch 8): `gloss serve` keeps pages to add to later indexes.
+#[derive(Clone)]
 pub struct ParsedPage {
     response: IndexedFileResponse,
     page: Parsed,
 }
 
+#[derive(Clone)]
 enum Parsed {
     Fossicked(crate::fossick::FossickedData),
     /// gloss patch 8: packed for the index already (its language is forced, so known).
-    Packed(crate::index::stream::PackedPageData),
+    Packed(Arc<crate::index::stream::PackedPageData>),
 }
 
 /// gloss patch 1: parses pages for an index; `Send + Sync`, so many threads may parse at once.
@@ -89,7 +92,7 @@ impl PageParser {
                 Some(m) if m > 0 => None,
                 _ => Some(crate::output::gzip),
             };
-            Parsed::Packed(crate::index::stream::pack_page(data, gzip))
+            Parsed::Packed(Arc::new(crate::index::stream::pack_page(data, gzip)))
         } else {
             Parsed::Fossicked(data)
         };
