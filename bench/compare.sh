@@ -8,7 +8,9 @@
 #   PEERS=bare bench/compare.sh       the peers render articles and section list only
 #   SEARCH=1 bench/compare.sh         every tool also makes a search index: gloss with
 #                                     `search = true`, Hugo followed by the Pagefind 1.6.0 CLI
-#                                     (from npm) on its output, Zola with build_search_index
+#                                     (from npm) on its output, Zola with build_search_index;
+#                                     and a row `gloss-nosearch` (search off) whose ratio is
+#                                     gloss with search / without
 #
 # By default the peers make what gloss makes from the front matter they share (see
 # src/bin/gloss-corpus.rs): tag pages, site and tag feeds of 50 entries, sitemap, robots.txt,
@@ -54,9 +56,10 @@ run() {
   local tool=$1 c=$2 out=$3 files
   rm -rf "$out"
   case $tool in
-    gloss) files="articles/explainer-000000/index.html tags/war/index.html tags/war/atom.xml"
+    gloss|gloss-nosearch)
+           files="articles/explainer-000000/index.html tags/war/index.html tags/war/atom.xml"
            local root=$c/gloss
-           if [ "$SEARCH" = 1 ]; then
+           if [ "$SEARCH" = 1 ] && [ "$tool" = gloss ]; then
              root=$c/gloss-search
              mkdir -p "$root" && ln -sfn ../gloss/content "$root/content"
              sed 's/^search = false$/search = true/' "$c/gloss/site.toml" > "$root/site.toml"
@@ -93,6 +96,8 @@ median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 mkdir -p "$WORK"
 tools=(gloss hugo)
 [ -n "$ZOLA" ] && tools+=(zola)
+# With search, gloss without it too: its row's ratio is what search costs gloss.
+[ "$SEARCH" = 1 ] && tools+=(gloss-nosearch)
 echo "| articles | tool | median wall (s) | peak RSS (MB) | gloss / tool | files | output (MB) |"
 echo "|---:|---|---:|---:|---:|---:|---:|"
 for n in "${SIZES[@]}"; do
