@@ -714,6 +714,9 @@ fn build_url(page_url: &Path, relative_to: Option<&Path>, options: &SearchOption
 /// `\s` is Unicode's White_Space, as `char::is_whitespace`; `normalizing_content_as_upstream`
 /// checks the two agree.
 fn normalize_content(content: &str) -> String {
+    if is_tidy(content.as_bytes()) {
+        return content.to_string();
+    }
     let content = html_escape::decode_html_entities(content);
     let content = content.trim_matches(char::is_whitespace);
     let mut out = String::with_capacity(content.len());
@@ -767,6 +770,37 @@ fn normalize_content(content: &str) -> String {
     }
     out.push_str(&content[copied..]);
     out
+}
+
+/// gloss patch 6: whether `normalize_content` would give `text` back as it is: no entity, no
+/// whitespace at either end, none but single ASCII spaces inside. Most text is so, and a look
+/// at its bytes is cheaper than decoding its characters.
+fn is_tidy(text: &[u8]) -> bool {
+    let mut space_before = true; // so that a leading space is untidy
+    let mut i = 0;
+    while i < text.len() {
+        let b = text[i];
+        let space = match b {
+            b' ' => true,
+            b'&' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r' => return false,
+            // The lead bytes of the other White_Space characters (U+0085, U+00A0, U+1680,
+            // U+2000-U+200A, U+2028, U+2029, U+202F, U+205F, U+3000).
+            0xc2 => matches!(text.get(i + 1), Some(0x85 | 0xa0)),
+            0xe1 => text.get(i + 1..i + 3) == Some(&[0x9a, 0x80]),
+            0xe2 => matches!(
+                (text.get(i + 1), text.get(i + 2)),
+                (Some(0x80), Some(0x80..=0x8a | 0xa8 | 0xa9 | 0xaf)) | (Some(0x81), Some(0x9f))
+            ),
+            0xe3 => text.get(i + 1..i + 3) == Some(&[0x80, 0x80]),
+            _ => false,
+        };
+        if space && (b != b' ' || space_before) {
+            return false;
+        }
+        space_before = space;
+        i += 1;
+    }
+    !space_before || text.is_empty()
 }
 
 /// gloss patch 7: a Snowball stemmer that says which algorithm it runs, so that the words a
@@ -903,7 +937,8 @@ mod tests {
         };
         let pieces = [
             "a", "é", " ", "  ", "\n", "\r", "\r\n", "\t", "\u{a0}", "\u{2003}", "&amp;",
-            "&nbsp;", "\n\r", "\r\r\n", "x y", "", "\u{85}", "\u{200b}",
+            "&nbsp;", "\n\r", "\r\r\n", "x y", "", "\u{85}", "\u{200b}", "’", "\u{1680}",
+            "\u{3000}", "\u{205f}",
         ];
         // Every sequence of up to four pieces.
         let mut inputs = vec![String::new()];
