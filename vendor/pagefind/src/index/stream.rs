@@ -44,8 +44,9 @@ pub struct PackedPageData {
     pub force_inclusion: bool,
     /// Whether the page has any word to index (upstream leaves out pages without).
     pub has_words: bool,
-    /// The page's words, each with its page entry (page number 0) and variants.
-    words: Vec<PackedWord>,
+    /// The page's words, each with its locations and its variants' (kept compact: `gloss
+    /// serve` holds a site's packed pages between index runs).
+    words: Vec<PageWord>,
     /// The page's metadata fields in their order, which its meta positions' field ids count.
     meta_fields: Vec<String>,
     /// (filter, value), in upstream's order.
@@ -55,6 +56,42 @@ pub struct PackedPageData {
     /// The hash of the fragment's JSON, without the language.
     hash: String,
     fragment: Fragment,
+}
+
+/// One word of a page: its locations on the page, and its variants' (other diacritics), each
+/// as `[count, locations.., meta count, meta locations..]` (the word's own empty when only
+/// variants occur).
+struct PageWord {
+    word: Box<str>,
+    entry: Box<[i32]>,
+    variants: Box<[(Box<str>, Box<[i32]>)]>,
+}
+
+impl PageWord {
+    /// A word as upstream packs it for one page: at most one page entry, one per variant.
+    fn new(word: PackedWord) -> Self {
+        let entry = |p: &PackedPage| {
+            let mut list = Vec::with_capacity(p.locs.len() + p.meta_locs.len() + 2);
+            list.push(p.locs.len() as i32);
+            list.extend_from_slice(&p.locs);
+            list.push(p.meta_locs.len() as i32);
+            list.extend_from_slice(&p.meta_locs);
+            list.into_boxed_slice()
+        };
+        debug_assert!(word.pages.len() <= 1);
+        PageWord {
+            word: word.word.into_boxed_str(),
+            entry: word.pages.first().map(entry).unwrap_or_default(),
+            variants: word
+                .additional_variants
+                .into_iter()
+                .map(|v| {
+                    debug_assert_eq!(v.pages.len(), 1);
+                    (v.form.into_boxed_str(), entry(&v.pages[0]))
+                })
+                .collect(),
+        }
+    }
 }
 
 /// Packs `page` as upstream's `build_indexes` does each page, without its page number (0),
@@ -201,7 +238,7 @@ pub fn pack_page(page: FossickedData, gzip: Option<fn(&[&[u8]]) -> Vec<u8>>) -> 
         has_custom_body: page.has_custom_body,
         force_inclusion: page.force_inclusion,
         has_words,
-        words: local_word_map.into_values().collect(),
+        words: local_word_map.into_values().map(PageWord::new).collect(),
         meta_fields: page.fragment.data.meta.keys().cloned().collect(),
         filters,
         sort: page.sort,
@@ -222,13 +259,11 @@ struct Positions {
 }
 
 impl Positions {
-    fn push(&mut self, page_number: usize, page: &PackedPage) {
+    /// Adds a page's entry (`[count, locations.., meta count, meta locations..]`).
+    fn push(&mut self, page_number: usize, entry: &[i32]) {
         self.list.push(page_number as i32);
-        self.list.push(page.locs.len() as i32);
-        self.list.extend_from_slice(&page.locs);
-        self.list.push(page.meta_locs.len() as i32);
-        self.list.extend_from_slice(&page.meta_locs);
-        self.size += page.locs.len() + page.meta_locs.len() + 1;
+        self.list.extend_from_slice(entry);
+        self.size += entry.len() - 1;
     }
 
     /// The pages back as upstream packs them: page numbers as deltas, meta field ids as the
@@ -324,23 +359,21 @@ impl Builder {
     pub fn add(&mut self, page: &PackedPageData) {
         let page_number = self.sorts.len();
         for word in &page.words {
-            let entry = self.words.entry_ref(word.word.as_str()).or_default();
-            for p in &word.pages {
-                entry.pages.push(page_number, p);
+            let entry = self.words.entry_ref(&*word.word).or_default();
+            if !word.entry.is_empty() {
+                entry.pages.push(page_number, &word.entry);
             }
-            for variant in &word.additional_variants {
-                let positions = match entry.variants.iter().position(|v| v.0 == variant.form) {
+            for (form, list) in word.variants.iter() {
+                let positions = match entry.variants.iter().position(|v| *v.0 == **form) {
                     Some(i) => &mut entry.variants[i].1,
                     None => {
                         entry
                             .variants
-                            .push((variant.form.clone(), Positions::default()));
+                            .push((form.to_string(), Positions::default()));
                         &mut entry.variants.last_mut().unwrap().1
                     }
                 };
-                for p in &variant.pages {
-                    positions.push(page_number, p);
-                }
+                positions.push(page_number, list);
             }
         }
 
