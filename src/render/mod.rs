@@ -305,23 +305,20 @@ pub fn search_index<'a>(
             .par_iter()
             .map(|(job, path)| {
                 let url = format!("/{}", path.trim_end_matches("index.html"));
-                let file = match rendered(path) {
-                    Some(bytes) => {
-                        if let Some(seen) = last.reuse(&url, bytes) {
-                            return Ok(Some((url, seen)));
-                        }
-                        OutputFile::new(path.clone(), bytes.to_vec())
-                    }
+                let rendered_again;
+                let bytes = match rendered(path) {
+                    Some(bytes) => bytes,
                     None => {
-                        let file = r.render(job)?;
-                        if let Some(seen) = last.reuse(&url, &file.bytes) {
-                            return Ok(Some((url, seen)));
-                        }
-                        file
+                        rendered_again = r.render(job)?;
+                        rendered_again.bytes.as_slice()
                     }
                 };
-                let parsed = search_record(site, &file).and_then(|r| indexer.parse(r));
-                Ok(parsed.map(|parsed| (url, search::Seen::new(&file.bytes, parsed))))
+                let digest = blake3::hash(bytes);
+                if let Some(seen) = last.reuse(&url, digest) {
+                    return Ok(Some((url, seen)));
+                }
+                let parsed = search_record(site, path, bytes).and_then(|r| indexer.parse(r));
+                Ok(parsed.map(|parsed| (url, search::Seen::new(digest, parsed))))
             })
             .collect();
         for page in parsed {
@@ -506,7 +503,7 @@ pub fn render_selected(
                     let parsed = match (&indexer, job) {
                         // An entity's later pages repeat its name: only the first is indexed.
                         (Some(indexer), Job::Article(_) | Job::Entity(_, 1)) => {
-                            match search_record(site, &file) {
+                            match search_record(site, &file.path, &file.bytes) {
                                 Some(record) => indexer.parse(record),
                                 None => {
                                     indexer.skip(
@@ -613,10 +610,10 @@ enum Job<'a> {
 }
 
 /// A rendered article or entity page, as the search index wants it.
-fn search_record(site: &Site, file: &OutputFile) -> Option<search::Record> {
-    let html = std::str::from_utf8(&file.bytes).ok()?;
+fn search_record(site: &Site, path: &str, bytes: &[u8]) -> Option<search::Record> {
+    let html = std::str::from_utf8(bytes).ok()?;
     let html = search::indexable(html, &site.config.language)?;
-    let url = format!("/{}", file.path.trim_end_matches("index.html"));
+    let url = format!("/{}", path.trim_end_matches("index.html"));
     Some(search::Record { url, html })
 }
 

@@ -51,9 +51,10 @@ pub struct Seen {
 }
 
 impl Seen {
-    pub fn new(page: &[u8], parsed: Parsed) -> Seen {
+    /// `parsed`, made from a page whose bytes have `digest` (`blake3::hash`).
+    pub fn new(digest: blake3::Hash, parsed: Parsed) -> Seen {
         Seen {
-            digest: blake3::hash(page),
+            digest,
             parsed,
             fresh: true,
         }
@@ -73,10 +74,9 @@ impl Known {
         }
     }
 
-    /// The page at `url` as parsed last time, if `page` is the same bytes.
-    pub fn reuse(&self, url: &str, page: &[u8]) -> Option<Seen> {
+    /// The page at `url` as parsed last time, if its bytes had this `digest` then too.
+    pub fn reuse(&self, url: &str, digest: blake3::Hash) -> Option<Seen> {
         let seen = self.pages.get(url)?;
-        let digest = blake3::hash(page);
         (seen.digest == digest).then(|| Seen {
             digest,
             parsed: seen.parsed.clone(),
