@@ -208,10 +208,24 @@ impl Fossicker {
         Ok(())
     }
 
+    /// gloss patch 9: whether `html` is read without lol_html (see `parser::fast`).
+    pub(crate) fn reads_without_html_parser(html: &str, options: &SearchOptions) -> bool {
+        parser::fast::read(html, options).is_some()
+    }
+
     fn read_synthetic_sync(&mut self, options: &SearchOptions) -> Result<(), Error> {
         let Some(contents) = self.synthetic_content.as_ref() else {
             return Ok(());
         };
+
+        // gloss patch 9: regular markup is read without lol_html, to the same result.
+        if let Some(mut data) = parser::fast::read(contents, options) {
+            if let Some(forced_language) = &options.force_language {
+                data.language = forced_language.clone();
+            }
+            self.data = Some(data);
+            return Ok(());
+        }
 
         let mut rewriter = DomParser::new(options);
 

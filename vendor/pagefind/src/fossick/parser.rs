@@ -11,6 +11,9 @@ use crate::SearchOptions;
 
 use super::normalize_content;
 
+// gloss patch 9: the same reading without lol_html, for regular markup.
+pub(crate) mod fast;
+
 lazy_static! {
     static ref ALL_SPACES: Regex = Regex::new("\\s").unwrap();
     static ref SENTENCE_CHARS: Regex = Regex::new("[\\w'\"\\)\\$\\*]").unwrap();
@@ -104,6 +107,7 @@ struct DomParsingNode {
 
 /// The search-relevant data that was retrieved from the given input
 #[derive(Debug)]
+#[cfg_attr(test, derive(PartialEq))]
 pub struct DomParserResult {
     pub digest: String,
     pub filters: BTreeMap<String, Vec<String>>,
@@ -733,11 +737,17 @@ mod tests {
         let config =
             SearchOptions::load(crate::PagefindInboundConfig::with_layers(&config_args).unwrap())
                 .unwrap();
+        let html = input.concat();
         let mut rewriter = DomParser::new(&config);
         for line in input {
             let _ = rewriter.write(line.as_bytes());
         }
-        rewriter.wrap()
+        let data = rewriter.wrap();
+        // gloss patch 9: every input here is also read without lol_html, to the same result.
+        if let Some(fast) = fast::read(&html, &config) {
+            assert_eq!(fast, data, "read without lol_html: {html}");
+        }
+        data
     }
 
     fn test_parse(mut input: Vec<&'static str>) -> DomParserResult {

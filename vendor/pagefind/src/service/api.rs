@@ -98,6 +98,13 @@ impl PageParser {
         };
         Ok(ParsedPage { response, page })
     }
+
+    /// gloss patch 9: whether `parse` reads `content` with its own plain reader rather than
+    /// with lol_html (both give the same result; the plain one is faster). For tests that
+    /// keep a site's pages regular.
+    pub fn reads_without_html_parser(&self, content: &str) -> bool {
+        Fossicker::reads_without_html_parser(content, &self.0)
+    }
 }
 
 impl PagefindIndex {
