@@ -141,7 +141,9 @@ impl Staging {
                 return Err(io(out)(e));
             }
             self.committed = true;
-            std::fs::remove_dir_all(old).map_err(io(old))?;
+            // The previous output, one file per page: removed on every core (a
+            // 10,000-article site is 22,000 files, and one thread took 0.6 s to unlink them).
+            remove_dir_all::remove_dir_all(old).map_err(io(old))?;
         } else {
             std::fs::rename(dir, out).map_err(io(out))?;
             self.committed = true;
