@@ -301,22 +301,10 @@ fn two_builds_are_byte_identical() {
 
 #[test]
 fn sample_site_builds_twice_identically() {
-    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let out1 = tempfile::tempdir().unwrap();
     let out2 = tempfile::tempdir().unwrap();
     for out in [&out1, &out2] {
-        let status = std::process::Command::new(env!("CARGO_BIN_EXE_gloss"))
-            .args(["build", "--root"])
-            .arg(repo)
-            .arg("-o")
-            .arg(out.path().join("public"))
-            .output()
-            .unwrap();
-        assert!(
-            status.status.success(),
-            "{}",
-            String::from_utf8_lossy(&status.stderr)
-        );
+        crate::site_test::build_sample_site(&out.path().join("public"));
     }
     let files = walkdir(&out1.path().join("public"));
     assert!(files.iter().any(|f| f.starts_with("articles/")));

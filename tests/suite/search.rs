@@ -147,21 +147,9 @@ fn a_page_search_cannot_index_is_a_warning_naming_it() {
 #[test]
 #[cfg(not(feature = "reference-pagefind"))]
 fn the_sample_sites_pages_are_read_without_an_html_parser() {
-    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let out = tempfile::tempdir().unwrap();
     let public = out.path().join("public");
-    let status = std::process::Command::new(env!("CARGO_BIN_EXE_gloss"))
-        .args(["build", "--root"])
-        .arg(repo)
-        .arg("-o")
-        .arg(&public)
-        .output()
-        .unwrap();
-    assert!(
-        status.status.success(),
-        "{}",
-        String::from_utf8_lossy(&status.stderr)
-    );
+    crate::site_test::build_sample_site(&public);
     let index = pagefind::api::PagefindIndex::new(None).unwrap();
     let parser = index.page_parser();
     let mut read = Vec::new();

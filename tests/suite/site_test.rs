@@ -190,6 +190,24 @@ impl Page {
 }
 
 /// An element's text with whitespace collapsed.
+/// Builds the repository's own sample site (what the README's first command builds) into
+/// `public`, and panics with gloss's errors if the build fails.
+pub fn build_sample_site(public: &Path) {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let output = Command::new(env!("CARGO_BIN_EXE_gloss"))
+        .args(["build", "--root"])
+        .arg(repo)
+        .arg("-o")
+        .arg(public)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
 pub fn text(e: &scraper::ElementRef) -> String {
     e.text()
         .collect::<String>()
