@@ -304,7 +304,7 @@ pub fn search_index<'a>(
         let parsed: Vec<Result<Option<(String, search::Seen)>, Diagnostic>> = jobs
             .par_iter()
             .map(|(job, path)| {
-                let url = format!("/{}", path.trim_end_matches("index.html"));
+                let url = search_url(path);
                 let rendered_again;
                 let bytes = match rendered(path) {
                     Some(bytes) => bytes,
@@ -317,7 +317,7 @@ pub fn search_index<'a>(
                 if let Some(seen) = last.reuse(&url, digest) {
                     return Ok(Some((url, seen)));
                 }
-                let parsed = search_record(site, path, bytes).and_then(|r| indexer.parse(r));
+                let parsed = search_record(site, url.clone(), bytes).and_then(|r| indexer.parse(r));
                 Ok(parsed.map(|parsed| (url, search::Seen::new(digest, parsed))))
             })
             .collect();
@@ -503,7 +503,7 @@ pub fn render_selected(
                     let parsed = match (&indexer, job) {
                         // An entity's later pages repeat its name: only the first is indexed.
                         (Some(indexer), Job::Article(_) | Job::Entity(_, 1)) => {
-                            match search_record(site, &file.path, &file.bytes) {
+                            match search_record(site, search_url(&file.path), &file.bytes) {
                                 Some(record) => indexer.parse(record),
                                 None => {
                                     indexer.skip(
@@ -610,11 +610,15 @@ enum Job<'a> {
 }
 
 /// A rendered article or entity page, as the search index wants it.
-fn search_record(site: &Site, path: &str, bytes: &[u8]) -> Option<search::Record> {
+fn search_record(site: &Site, url: String, bytes: &[u8]) -> Option<search::Record> {
     let html = std::str::from_utf8(bytes).ok()?;
     let html = search::indexable(html, &site.config.language)?;
-    let url = format!("/{}", path.trim_end_matches("index.html"));
     Some(search::Record { url, html })
+}
+
+/// The URL the index gives the page written at `path` (`articles/x/index.html` -> `/articles/x/`).
+fn search_url(path: &str) -> String {
+    format!("/{}", path.trim_end_matches("index.html"))
 }
 
 /// Gives the index one record per glossary term, parsed in parallel, added in term order.

@@ -315,8 +315,8 @@ fn has_text(html: &str) -> bool {
 
 /// The part of a rendered page Pagefind needs: the element marked `data-pagefind-body` (the
 /// theme puts it on one `<article>`), [slimmed](slim), in a bare document with the page's
-/// language. Pagefind indexes on one thread; this runs on the render threads, so that the one
-/// thread parses a third of the markup.
+/// language. Slimming skips an entity page's list of mentions (ignored by the index) with a
+/// scan for its end tag, so that Pagefind's reader reads about a third of the markup.
 pub fn indexable(html: &str, language: &str) -> Option<String> {
     let marker = html.find("data-pagefind-body")?;
     let start = html[..marker].rfind('<')?;
