@@ -50,6 +50,9 @@ struct ArticlePieces {
 struct EntityPieces {
     json_ld: Box<RawValue>,
     preview: String,
+    /// Whether an article's "in this story" list shows all its card shows (see
+    /// [`Fragments::entity_listed`]).
+    listed: bool,
     link: tera::Value,
     /// The `<a>` that opens a reference to it in a text.
     open: String,
@@ -91,12 +94,15 @@ impl<'s> Fragments<'s> {
         Some(self.entities[slot].get_or_init(|| {
             let json_ld = serde_json::value::to_raw_value(&seo::entity_ref(self.site, entity))
                 .expect("plain data always serializes");
-            let preview = preview_entry(&entity.id, &entity_preview(entity, self.images, ROOT));
+            let card = entity_preview(entity, self.images, ROOT);
+            let listed = card.img.is_none() && card.text.as_deref() == entity.role.as_deref();
+            let preview = preview_entry(&entity.id, &card);
             let link = tera::Value::from_serializable(&entity_link(entity, self.images, ROOT));
             let open = markdown::ref_open(&Ref::entity(&entity.id), self.site, ROOT);
             EntityPieces {
                 json_ld,
                 preview,
+                listed,
                 link,
                 open,
             }
@@ -112,6 +118,13 @@ impl<'s> Fragments<'s> {
     /// `"id":{…}`: entity `id`'s entry in a page's preview data, safe inside a `<script>`.
     pub fn entity_preview(&self, id: &str) -> Option<&str> {
         self.entity(id).map(|p| p.preview.as_str())
+    }
+
+    /// Whether entity `id`'s preview card shows nothing an article's "in this story" list does
+    /// not: its name and role, and no picture. The page script reads such a card from the
+    /// list, so article pages leave it out of their data.
+    pub fn entity_listed(&self, id: &str) -> bool {
+        self.entity(id).is_some_and(|p| p.listed)
     }
 
     /// Entity `id` as lists of people and places on an article or entity page show it.

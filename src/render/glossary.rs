@@ -211,7 +211,7 @@ impl Renderer<'_> {
             let definitions = shown
                 .clone()
                 .flat_map(|(_, _, terms)| terms.iter().map(|t| &t.definition));
-            ctx.insert("preview_data", &self.preview_data(definitions, &root));
+            ctx.insert("preview_data", &self.preview_data(definitions, &root, None));
             let terms: Vec<&Term> = shown
                 .flat_map(|(_, _, terms)| terms.iter().copied())
                 .collect();
@@ -249,7 +249,7 @@ impl Renderer<'_> {
         } else {
             ctx.insert(
                 "preview_data",
-                &self.preview_data(std::iter::once(&term.definition), &root),
+                &self.preview_data(std::iter::once(&term.definition), &root, None),
             );
         }
         ctx.insert("term", &entry);

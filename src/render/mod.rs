@@ -765,7 +765,10 @@ impl Renderer<'_> {
                 let docs = std::iter::once(&article.body)
                     .chain(&article.background)
                     .chain(article.annotations.iter().map(|n| &n.note));
-                ctx.insert("preview_data", &self.preview_data(docs, ARTICLE_ROOT));
+                ctx.insert(
+                    "preview_data",
+                    &self.preview_data(docs, ARTICLE_ROOT, Some(article)),
+                );
                 ctx.insert(
                     "json_ld",
                     &escape::script_safe(&seo::article_json(site, article, self.pieces)),
@@ -933,7 +936,7 @@ impl Renderer<'_> {
                 );
                 ctx.insert(
                     "preview_data",
-                    &self.preview_data(std::iter::once(&page.body), &root),
+                    &self.preview_data(std::iter::once(&page.body), &root, None),
                 );
                 self.page(&path, "page.html", &ctx)
             }
@@ -1065,10 +1068,16 @@ impl Renderer<'_> {
 
     /// What the preview cards show for every entity and term the page links to, as JSON for
     /// the page's script: the cards never fetch anything.
+    ///
+    /// On an article page (`shown`), a card whose every field the page's own lists show is
+    /// left out: the script reads an entity's name and role from "In this story" and its kind
+    /// from the link's class, a term's name from "Terms in this story" and its definition from
+    /// the link's `title`. That was about two thirds of the data, repeated on the page.
     fn preview_data<'d>(
         &self,
         docs: impl Iterator<Item = &'d crate::site::Doc>,
         root: &str,
+        shown: Option<&Article>,
     ) -> Option<String> {
         let site = self.site;
         let mut refs = std::collections::BTreeSet::new();
@@ -1077,6 +1086,18 @@ impl Renderer<'_> {
         }
         if refs.is_empty() {
             return None;
+        }
+        if let Some(article) = shown {
+            refs.retain(|r| match r {
+                crate::site::Ref::Entity(id) => {
+                    !((article.mentions.iter().any(|m| m == &**id)
+                        || article.about.iter().any(|m| m == &**id))
+                        && self.pieces.entity_listed(id))
+                }
+                crate::site::Ref::Term(id) => {
+                    !(article.terms.iter().any(|t| t == &**id) && site.terms.contains_key(&**id))
+                }
+            });
         }
         if root == fragments::ROOT {
             return Some(self.preview_data_from_pieces(refs));

@@ -436,13 +436,17 @@ fn preview_data_cannot_break_out_of_its_script() {
         "content/entities.yaml",
         "evil:\n  name: \"Evil</script><b>x\"\n  kind: person\n  role: \"<!-- role\"\n",
     );
+    t.file(
+        "content/glossary.yaml",
+        "plot:\n  term: plot\n  definition: What [they](entity:evil) made.\n",
+    );
     t.article(
         "a",
         "title: A\ndate: 2025-11-25",
-        "Meet [them](entity:evil) here.\n",
+        "Meet [them](entity:evil) here, and their plot.\n",
     );
     t.build();
-    let page = t.html("articles/a/index.html");
+    let page = t.html("glossary/index.html");
     let data = page.one("script#gloss-data").inner_html();
     let v: serde_json::Value = serde_json::from_str(&data).expect("data island is JSON");
     assert_eq!(v["entities"]["evil"][1], "Evil</script><b>x");
@@ -503,44 +507,81 @@ fn entity_pieces_made_once_read_alike_on_every_page() {
     );
     assert_eq!(a["@id"], ids[0]);
     assert_eq!(b["@id"], ids[1]);
-    // Preview data reads alike from an article (pieces made once) and from the glossary, one
-    // folder up (made for that page), and holds only what the link cannot say (the card
-    // leads where the link does), in its shortest form: [kind, name, text], the kind an index
-    // into the page's table of kind labels.
-    let mut islands = Vec::new();
-    for page in ["articles/a/index.html", "glossary/index.html"] {
-        let data = t.html(page).one("script#gloss-data").inner_html();
-        let v: serde_json::Value = serde_json::from_str(&data).expect("data island is JSON");
-        assert_eq!(
-            v["entities"]["witkoff"],
-            serde_json::json!([0, "Steve Witkoff", "US special envoy"]),
-            "{page}"
-        );
-        assert_eq!(
-            v["kinds"],
-            serde_json::json!([
-                "Person",
-                "Organisation",
-                "Place",
-                "Event",
-                "Other",
-                "Glossary"
-            ]),
-            "{page}"
-        );
-        islands.push(data);
-    }
-    assert!(islands[0].contains(r#""witkoff":[0,"Steve Witkoff","US special envoy"]"#));
+    // Preview data holds only what the link cannot say (the card leads where the link does),
+    // in its shortest form: [kind, name, text], the kind an index into the page's table of
+    // kind labels.
     let data = t
-        .html("articles/a/index.html")
+        .html("glossary/index.html")
         .one("script#gloss-data")
         .inner_html();
     let v: serde_json::Value = serde_json::from_str(&data).expect("data island is JSON");
-    assert_eq!(v["terms"]["truce"][0], 5, "the glossary's kind");
-    assert_eq!(v["terms"]["truce"][1], "truce");
     assert_eq!(
-        v["terms"]["truce"].as_array().unwrap().len(),
-        3,
-        "no URL: the link has it"
+        v["entities"]["witkoff"],
+        serde_json::json!([0, "Steve Witkoff", "US special envoy"])
     );
+    assert_eq!(
+        v["kinds"],
+        serde_json::json!([
+            "Person",
+            "Organisation",
+            "Place",
+            "Event",
+            "Other",
+            "Glossary"
+        ])
+    );
+    assert!(data.contains(r#""witkoff":[0,"Steve Witkoff","US special envoy"]"#));
+}
+
+#[test]
+fn article_preview_data_leaves_out_what_the_page_lists() {
+    let t = SiteTest::new();
+    t.file(
+        "content/entities.yaml",
+        "witkoff:\n  name: Steve Witkoff\n  kind: person\n  role: US special envoy\n\
+         nato:\n  name: NATO\n  kind: organisation\n  description: A military alliance.\n\
+         kyiv:\n  name: Kyiv\n  kind: place\n  role: Capital\n",
+    );
+    t.file(
+        "content/glossary.yaml",
+        "truce:\n  term: truce\n  definition: A pause in fighting.\n\
+         envoy:\n  term: envoy\n  definition: A diplomat on a mission.\n",
+    );
+    t.article(
+        "a",
+        "title: A\ndate: 2025-11-25\nbackground: Long ago in [the capital](entity:kyiv), an [envoy](term:envoy) came.",
+        "Steve Witkoff spoke of a truce with NATO.\n",
+    );
+    t.build();
+    let page = t.html("articles/a/index.html");
+    let data = page.one("script#gloss-data").inner_html();
+    let v: serde_json::Value = serde_json::from_str(&data).expect("data island is JSON");
+    // Shown whole by the page's lists (name, role; a term's definition is in its link's
+    // title), the background's names included: left out.
+    for id in ["witkoff", "kyiv"] {
+        assert_eq!(v["entities"].get(id), None, "{data}");
+    }
+    for id in ["truce", "envoy"] {
+        assert_eq!(v["terms"].get(id), None, "{data}");
+    }
+    assert_eq!(
+        page.texts(".in-this-story li > a"),
+        ["Steve Witkoff", "NATO", "Kyiv"],
+        "the list the script reads"
+    );
+    assert_eq!(
+        page.texts(".in-this-story .role"),
+        ["US special envoy", "Capital"]
+    );
+    assert_eq!(page.texts(".terms-used dt a"), ["truce", "envoy"]);
+    assert_eq!(
+        page.attrs(".article-body a[data-term=\"truce\"]", "title"),
+        ["A pause in fighting."]
+    );
+    // A description the list does not show: kept.
+    assert_eq!(
+        v["entities"]["nato"],
+        serde_json::json!([1, "NATO", "A military alliance."])
+    );
+    assert_eq!(v["kinds"][0], "Person");
 }

@@ -123,11 +123,34 @@
   doc.body.appendChild(card);
   var current = null, openTimer = 0, closeTimer = 0, lastPointer = "mouse", touchedAt = 0;
 
+  // The entity kinds in the order of data.kinds (gloss's PREVIEW_KINDS); the glossary's
+  // label follows them.
+  var KINDS = ["person", "organisation", "place", "event", "other"];
   function info(a) {
     var id = a.getAttribute("data-entity");
-    if (id) return data.entities && data.entities[id];
-    id = a.getAttribute("data-term");
-    return id && data.terms && data.terms[id];
+    var d = id ? data.entities && data.entities[id]
+      : (id = a.getAttribute("data-term")) && data.terms && data.terms[id];
+    return d || (id && listed(a));
+  }
+  // An article page leaves out the cards its own lists show: an entity's name and role are
+  // in "In this story", its kind in the link's class; a term's name is in "Terms in this
+  // story" and its definition in the link's title (kept below as definitions[id]).
+  // A template without those lists still gets a card: the link's own words.
+  function listed(a) {
+    var term = a.hasAttribute("data-term");
+    var href = a.getAttribute("href");
+    var links = doc.querySelectorAll(term ? ".terms-used dt a" : ".in-this-story li > a");
+    var l = null;
+    for (var i = 0; i < links.length && !l; i++) {
+      if (links[i].getAttribute("href") === href) l = links[i];
+    }
+    var name = (l || a).textContent;
+    if (term) return [KINDS.length, name, definitions[a.getAttribute("data-term")] || ""];
+    var m = /(?:^|\s)entity-(\S+)/.exec(a.className);
+    var kind = m ? KINDS.indexOf(m[1]) : -1;
+    var role = l && l.nextElementSibling;
+    var text = role && role.className === "role" ? role.textContent : "";
+    return [kind < 0 ? KINDS.length - 1 : kind, name, text];
   }
   function linkOf(el) {
     return el && el.closest ? el.closest("a[data-entity], a[data-term]") : null;
@@ -190,7 +213,9 @@
   }
 
   // The card replaces the native tooltip, which would otherwise show the definition twice.
+  var definitions = {};
   Array.prototype.forEach.call(doc.querySelectorAll("a[data-term][title]"), function (a) {
+    definitions[a.getAttribute("data-term")] = a.getAttribute("title");
     a.removeAttribute("title");
   });
 
