@@ -125,32 +125,23 @@
 
   // The entity kinds in the order of data.kinds (gloss's PREVIEW_KINDS); the glossary's
   // label follows them.
-  var KINDS = ["person", "organisation", "place", "event", "other"];
+  var KINDS = ["person", "organisation", "place", "event", "other"], defs = {};
   function info(a) {
-    var id = a.getAttribute("data-entity");
-    var d = id ? data.entities && data.entities[id]
-      : (id = a.getAttribute("data-term")) && data.terms && data.terms[id];
-    return d || (id && listed(a));
+    var e = a.getAttribute("data-entity"), t = a.getAttribute("data-term");
+    return (e ? data.entities || {} : data.terms || {})[e || t] || fromPage(a, t);
   }
   // An article page leaves out the cards its own lists show: an entity's name and role are
   // in "In this story", its kind in the link's class; a term's name is in "Terms in this
-  // story" and its definition in the link's title (kept below as definitions[id]).
-  // A template without those lists still gets a card: the link's own words.
-  function listed(a) {
-    var term = a.hasAttribute("data-term");
+  // story", its definition in the link's title (kept in defs). Without those lists (another
+  // template), the card takes the link's own words.
+  function fromPage(a, t) {
     var href = a.getAttribute("href");
-    var links = doc.querySelectorAll(term ? ".terms-used dt a" : ".in-this-story li > a");
-    var l = null;
-    for (var i = 0; i < links.length && !l; i++) {
-      if (links[i].getAttribute("href") === href) l = links[i];
-    }
-    var name = (l || a).textContent;
-    if (term) return [KINDS.length, name, definitions[a.getAttribute("data-term")] || ""];
-    var m = /(?:^|\s)entity-(\S+)/.exec(a.className);
-    var kind = m ? KINDS.indexOf(m[1]) : -1;
-    var role = l && l.nextElementSibling;
-    var text = role && role.className === "role" ? role.textContent : "";
-    return [kind < 0 ? KINDS.length - 1 : kind, name, text];
+    var l = [].filter.call(doc.querySelectorAll(t ? ".terms-used dt a" : ".in-this-story li > a"),
+      function (l) { return l.getAttribute("href") === href; })[0];
+    var name = (l || a).textContent, role = l && l.nextElementSibling;
+    if (t) return [KINDS.length, name, defs[t] || ""];
+    var k = KINDS.indexOf((/(?:^|\s)entity-(\S+)/.exec(a.className) || [])[1]);
+    return [k < 0 ? KINDS.length - 1 : k, name, role && role.className === "role" ? role.textContent : ""];
   }
   function linkOf(el) {
     return el && el.closest ? el.closest("a[data-entity], a[data-term]") : null;
@@ -213,9 +204,8 @@
   }
 
   // The card replaces the native tooltip, which would otherwise show the definition twice.
-  var definitions = {};
   Array.prototype.forEach.call(doc.querySelectorAll("a[data-term][title]"), function (a) {
-    definitions[a.getAttribute("data-term")] = a.getAttribute("title");
+    defs[a.getAttribute("data-term")] = a.getAttribute("title");
     a.removeAttribute("title");
   });
 
