@@ -1087,6 +1087,10 @@ fn resolve_article(
         .map(|b| truncate_words(b.text.trim(), 300))
         .unwrap_or_default();
 
+    // Kept until the build ends: trimmed to their length (see `markdown::resolve`).
+    mentions.shrink_to_fit();
+    terms.shrink_to_fit();
+    firsts.shrink_to_fit();
     let article = Article {
         slug: raw.slug.clone(),
         title: front.title.trim().to_string(),
