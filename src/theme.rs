@@ -216,9 +216,9 @@ pub fn starter_files() -> impl Iterator<Item = (&'static str, &'static [u8])> {
 
 /// The built-in scripts as readers get them: without their comment lines and indentation,
 /// about a fifth of their bytes, which readers download on every first visit and the theme's
-/// 30 KB budget counts. Only those two are dropped, so every statement stays on its own line and the
-/// script means what its source says; a script with a template literal or a string continued
-/// across lines, where a line's start may be text, is kept whole.
+/// 30 KB budget counts. Only those two are dropped, so every statement stays on its own line
+/// and the script means what its source says; a script with a template literal or a string
+/// continued across lines, where a line's start may be text, is kept whole.
 fn slim_script(source: &[u8]) -> Vec<u8> {
     let Ok(text) = std::str::from_utf8(source) else {
         return source.to_vec();
