@@ -447,8 +447,7 @@ fn preview_data_cannot_break_out_of_its_script() {
     );
     t.build();
     let page = t.html("glossary/index.html");
-    let data = page.one("script#gloss-data").inner_html();
-    let v: serde_json::Value = serde_json::from_str(&data).expect("data island is JSON");
+    let (_, v) = page.preview_data();
     assert_eq!(v["entities"]["evil"][1], "Evil</script><b>x");
     assert_eq!(v["entities"]["evil"][2], "<!-- role");
     assert!(page.select("b").is_empty(), "no markup escaped the script");
@@ -510,11 +509,7 @@ fn entity_pieces_made_once_read_alike_on_every_page() {
     // Preview data holds only what the link cannot say (the card leads where the link does),
     // in its shortest form: [kind, name, text], the kind an index into the page's table of
     // kind labels.
-    let data = t
-        .html("glossary/index.html")
-        .one("script#gloss-data")
-        .inner_html();
-    let v: serde_json::Value = serde_json::from_str(&data).expect("data island is JSON");
+    let (data, v) = t.html("glossary/index.html").preview_data();
     assert_eq!(
         v["entities"]["witkoff"],
         serde_json::json!([0, "Steve Witkoff", "US special envoy"])
@@ -554,8 +549,7 @@ fn article_preview_data_leaves_out_what_the_page_lists() {
     );
     t.build();
     let page = t.html("articles/a/index.html");
-    let data = page.one("script#gloss-data").inner_html();
-    let v: serde_json::Value = serde_json::from_str(&data).expect("data island is JSON");
+    let (data, v) = page.preview_data();
     // Shown whole by the page's lists (name, role; a term's definition is in its link's
     // title), the background's names included: left out.
     for id in ["witkoff", "kyiv"] {

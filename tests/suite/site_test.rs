@@ -161,6 +161,13 @@ impl Page {
         self.doc.select(&sel).collect()
     }
 
+    /// The page's preview data island, as written and parsed.
+    pub fn preview_data(&self) -> (String, serde_json::Value) {
+        let data = self.one("script#gloss-data").inner_html();
+        let value = serde_json::from_str(&data).expect("data island is JSON");
+        (data, value)
+    }
+
     pub fn one(&self, css: &str) -> scraper::ElementRef<'_> {
         let found = self.select(css);
         assert_eq!(
