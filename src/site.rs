@@ -4,7 +4,7 @@
 //! (`BTreeMap`), timelines by date. No later stage sorts again or depends on hash order.
 
 use std::collections::{BTreeMap, BTreeSet};
-
+use std::num::NonZeroU32;
 use std::sync::Arc;
 
 use crate::config::Config;
@@ -252,11 +252,12 @@ pub struct Article {
     pub background: Option<Doc>,
     pub timeline: Vec<Dated>,
     /// Entities the article is about (front matter `entities:`), in the order given.
-    pub about: Vec<String>,
-    /// Entities mentioned in the body, in order of first mention.
-    pub mentions: Vec<String>,
+    pub about: Vec<Arc<str>>,
+    /// Entities mentioned in the body, in order of first mention: the ids the references
+    /// hold, shared rather than copied (44 an article in a large archive).
+    pub mentions: Vec<Arc<str>>,
     /// Terms used in the body, in order of first use.
-    pub terms: Vec<String>,
+    pub terms: Vec<Arc<str>>,
     pub sources: Vec<Source>,
     pub corrections: Vec<Dated>,
     pub body: Doc,
@@ -368,18 +369,51 @@ impl std::ops::Deref for Term {
 }
 
 /// An article that mentions an entity or a term.
+///
+/// 32 bytes: an archive of 50,000 articles has 2.2 million of them, kept for the whole build
+/// (at 64 bytes they were a tenth of its peak memory).
 #[derive(Debug, Clone)]
 pub struct Mention {
     /// Index into `Site::articles`.
-    pub article: usize,
+    article: u32,
+    /// The number N of the paragraph that holds it, whose id is `p-N` (N counts from 1).
+    paragraph: Option<NonZeroU32>,
     /// The sentence of the first mention; none when the article only lists the entity in its
     /// front matter. Read it with [`Site::sentence`].
     pub sentence: Sentence,
-    /// The number N of the paragraph that holds it, whose id is `p-N`. A number, not the id:
-    /// there are 400,000 of these at 10,000 articles.
-    pub paragraph: Option<u32>,
-    /// Annotation notes of the article that mention it.
-    pub notes: Vec<NoteMention>,
+    /// Annotation notes of the article that mention it; shared by the article's mentions of
+    /// each thing a note names, and none for nearly every mention.
+    notes: Option<Arc<Vec<NoteMention>>>,
+}
+
+impl Mention {
+    pub fn new(
+        article: usize,
+        sentence: Sentence,
+        paragraph: Option<NonZeroU32>,
+        notes: Option<Arc<Vec<NoteMention>>>,
+    ) -> Mention {
+        Mention {
+            article: u32::try_from(article).expect("fewer than 4 billion articles"),
+            paragraph,
+            sentence,
+            notes,
+        }
+    }
+
+    /// Index into `Site::articles`.
+    pub fn article(&self) -> usize {
+        self.article as usize
+    }
+
+    /// The number N of the paragraph that holds it (its id is `p-N`).
+    pub fn paragraph(&self) -> Option<u32> {
+        self.paragraph.map(NonZeroU32::get)
+    }
+
+    pub fn notes(&self) -> &[NoteMention] {
+        self.notes.as_deref().map_or(&[], Vec::as_slice)
+    }
 }
 
 /// The ids a text gives its elements, for checking `#fragment` links: `p-1` to `p-{blocks}`
@@ -414,11 +448,9 @@ pub enum Sentence {
     #[default]
     None,
     /// Bytes `start..start + len` of the article's source file (`Article::body.file`).
-    InSource {
-        start: u32,
-        len: u32,
-    },
-    Own(Arc<str>),
+    InSource { start: u32, len: u32 },
+    /// Behind one pointer, so that a `Sentence` (and a [`Mention`]) stays small.
+    Own(Arc<String>),
 }
 
 impl Sentence {
@@ -434,7 +466,7 @@ impl Sentence {
                 len: u32::try_from(sentence.len()).ok()?,
             })
         });
-        located.unwrap_or_else(|| Sentence::Own(sentence.into()))
+        located.unwrap_or_else(|| Sentence::Own(Arc::new(sentence.to_string())))
     }
 }
 
@@ -474,7 +506,7 @@ impl Site {
             Sentence::InSource { start, len } => {
                 let (start, len) = (*start as usize, *len as usize);
                 self.articles
-                    .get(m.article)
+                    .get(m.article())
                     .and_then(|a| a.body.file.text.get(start..start + len))
                     .unwrap_or("")
             }
@@ -486,6 +518,18 @@ impl Site {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A backlink and its sentence stay as small as their comments say: there are millions.
+    #[test]
+    fn backlinks_stay_small() {
+        assert_eq!(std::mem::size_of::<Sentence>(), 16);
+        assert_eq!(std::mem::size_of::<Mention>(), 32);
+        let m = Mention::new(7, Sentence::None, NonZeroU32::new(3), None);
+        assert_eq!(
+            (m.article(), m.paragraph(), m.notes().len()),
+            (7, Some(3), 0)
+        );
+    }
 
     #[test]
     fn block_anchors_are_counted_and_the_others_named() {

@@ -188,20 +188,20 @@ impl<'s> Fragments<'s> {
     /// [`Self::mention`] for a page `up` further from the root than `ROOT` (`../../` for an
     /// entity page's second page, `entities/x/page/2/`).
     pub fn mention_from<'m>(&'m self, m: &'m Mention, up: &str) -> context::MentionCtx<'m> {
-        let a = self.article(m.article);
+        let a = self.article(m.article());
         // Built on a copy of the article's link, not `format!`ted whole: 400,000 of these at
         // 10,000 articles.
         let mut url = String::with_capacity(up.len() + a.url.len() + 14);
         url.push_str(up);
         url.push_str(&a.url);
-        if let Some(n) = m.paragraph {
+        if let Some(n) = m.paragraph() {
             url.push_str("#p-");
             url.push_str(itoa::Buffer::new().format(n));
         }
         let thumb = match (up, &a.thumb) {
             (_, None) => None,
             ("", Some(thumb)) => Some(std::borrow::Cow::Borrowed(thumb.as_str())),
-            (up, Some(_)) => self.site.articles[m.article]
+            (up, Some(_)) => self.site.articles[m.article()]
                 .image
                 .as_deref()
                 .and_then(|i| self.images.get(i))
@@ -215,11 +215,11 @@ impl<'s> Fragments<'s> {
             date_iso: &a.date_iso,
             date_long: &a.date_long,
             sentence: self.site.sentence(m),
-            notes: if m.notes.is_empty() {
+            notes: if m.notes().is_empty() {
                 context::NoteList::Shared(&self.no_notes)
             } else {
                 context::NoteList::Own(
-                    m.notes
+                    m.notes()
                         .iter()
                         .map(|n| context::NoteMentionCtx {
                             url: [up, &a.url, "#", &n.id].concat(),

@@ -142,7 +142,7 @@ impl Renderer<'_> {
                 .iter()
                 .take(if full { USED_IN_SHOWN } else { 0 })
                 .map(|m| {
-                    let a = &site.articles[m.article];
+                    let a = &site.articles[m.article()];
                     json!({"title": a.title, "url": format!("{root}articles/{}/", a.slug)})
                 })
                 .collect(),
@@ -256,7 +256,7 @@ impl Renderer<'_> {
         let list: Vec<context::Summary> = term.mentions
             [paginate::range(number, per, term.mentions.len())]
         .iter()
-        .map(|m| self.article_summary(&site.articles[m.article], &root))
+        .map(|m| self.article_summary(&site.articles[m.article()], &root))
         .collect();
         ctx.insert("articles", &list);
         ctx.insert("count", &term.mentions.len());

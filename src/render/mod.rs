@@ -1090,12 +1090,12 @@ impl Renderer<'_> {
         if let Some(article) = shown {
             refs.retain(|r| match r {
                 crate::site::Ref::Entity(id) => {
-                    !((article.mentions.iter().any(|m| m == &**id)
-                        || article.about.iter().any(|m| m == &**id))
+                    !((article.mentions.iter().any(|m| **m == **id)
+                        || article.about.iter().any(|m| **m == **id))
                         && self.pieces.entity_listed(id))
                 }
                 crate::site::Ref::Term(id) => {
-                    !(article.terms.iter().any(|t| t == &**id) && site.terms.contains_key(&**id))
+                    !(article.terms.iter().any(|t| **t == **id) && site.terms.contains_key(&**id))
                 }
             });
         }
@@ -1279,7 +1279,7 @@ impl Renderer<'_> {
             terms: a
                 .terms
                 .iter()
-                .filter_map(|id| site.terms.get(id))
+                .filter_map(|id| site.terms.get(&**id))
                 .map(|t| context::TermRef {
                     id: &t.id,
                     term: &t.term,
@@ -1358,7 +1358,7 @@ fn sitemap_entries(site: &Site) -> Vec<(String, Option<String>)> {
         let lastmod = e
             .mentions
             .iter()
-            .map(|m| site.articles[m.article].modified)
+            .map(|m| site.articles[m.article()].modified)
             .max()
             .map(|d| d.iso());
         out.push((format!("entities/{}/", e.id), lastmod));
@@ -1374,7 +1374,7 @@ fn sitemap_entries(site: &Site) -> Vec<(String, Option<String>)> {
         let lastmod = t
             .mentions
             .first()
-            .map(|m| site.articles[m.article].modified.iso());
+            .map(|m| site.articles[m.article()].modified.iso());
         out.push((glossary::term_page(&t.id), lastmod));
     }
     out.push(("timeline/".into(), newest.clone()));

@@ -134,7 +134,7 @@ pub fn article_json(site: &Site, article: &Article, pieces: &Fragments) -> Strin
         .config
         .base_url
         .join(&format!("articles/{}/", article.slug));
-    let refs = |ids: &mut dyn Iterator<Item = &String>| -> Vec<&RawValue> {
+    let refs = |ids: &mut dyn Iterator<Item = &std::sync::Arc<str>>| -> Vec<&RawValue> {
         ids.filter_map(|id| pieces.entity_json_ld(id)).collect()
     };
     let ld = ArticleLd {
@@ -212,7 +212,7 @@ pub fn entity_page_json(
         subject_of: Some(
             mentions
                 .iter()
-                .map(|m| pieces.article_json_ld(m.article))
+                .map(|m| pieces.article_json_ld(m.article()))
                 .collect(),
         ),
         image: entity

@@ -11,6 +11,7 @@ pub mod links;
 pub mod markdown;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::num::NonZeroU32;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -326,7 +327,7 @@ fn resolve_inner(
     let mut dirty_refs: Option<BTreeSet<Ref>> = cache.as_ref().map(|_| BTreeSet::new());
     let mut mark_dirty = |a: &Article, firsts: &[FirstMention]| {
         if let Some(set) = dirty.as_mut() {
-            set.extend(a.mentions.iter().chain(&a.about).cloned());
+            set.extend(a.mentions.iter().chain(&a.about).map(|id| id.to_string()));
         }
         if let Some(set) = dirty_refs.as_mut() {
             set.extend(firsts.iter().map(|f| f.target.clone()));
@@ -403,7 +404,7 @@ fn resolve_inner(
                 }
                 let mut list: Vec<Mention> = old
                     .iter()
-                    .filter(|m| changed.binary_search(&m.article).is_err())
+                    .filter(|m| changed.binary_search(&m.article()).is_err())
                     .cloned()
                     .collect();
                 for &i in &changed {
@@ -416,7 +417,7 @@ fn resolve_inner(
                         list.push(mention_about(i));
                     }
                 }
-                list.sort_by_key(|m| m.article);
+                list.sort_by_key(Mention::article);
                 Arc::new(list)
             };
             for (id, entity) in entities.iter_mut() {
@@ -538,22 +539,22 @@ fn resolve_inner(
 /// body's paragraphs) when the body has none, added to the article's entities or terms.
 fn first_of<'f>(
     firsts: &'f mut Vec<FirstMention>,
-    mentions: &mut Vec<String>,
-    terms: &mut Vec<String>,
+    mentions: &mut Vec<Arc<str>>,
+    terms: &mut Vec<Arc<str>>,
     target: &Ref,
 ) -> &'f mut FirstMention {
     let at = match firsts.iter().position(|f| f.target == *target) {
         Some(at) => at,
         None => {
             match target {
-                Ref::Entity(id) => mentions.push(id.to_string()),
-                Ref::Term(id) => terms.push(id.to_string()),
+                Ref::Entity(id) => mentions.push(Arc::clone(id)),
+                Ref::Term(id) => terms.push(Arc::clone(id)),
             }
             firsts.push(FirstMention {
                 target: target.clone(),
                 sentence: Sentence::None,
                 paragraph: None,
-                notes: Vec::new(),
+                notes: None,
             });
             firsts.len() - 1
         }
@@ -562,22 +563,17 @@ fn first_of<'f>(
 }
 
 fn mention(article: usize, first: &FirstMention) -> Mention {
-    Mention {
+    Mention::new(
         article,
-        sentence: first.sentence.clone(),
-        paragraph: first.paragraph,
-        notes: first.notes.clone(),
-    }
+        first.sentence.clone(),
+        first.paragraph,
+        first.notes.clone(),
+    )
 }
 
 /// An article lists the entity in its front matter without mentioning it in the text.
 fn mention_about(article: usize) -> Mention {
-    Mention {
-        article,
-        sentence: Sentence::None,
-        paragraph: None,
-        notes: Vec::new(),
-    }
+    Mention::new(article, Sentence::None, None, None)
 }
 
 /// Every entity's and term's backlinks, in article order (newest first), gathered by slot
@@ -617,7 +613,7 @@ fn gather_backlinks(
                 .about
                 .iter()
                 .filter(|id| !article.mentions.contains(id))
-                .filter_map(|id| entity_slot.get(id.as_str()).copied())
+                .filter_map(|id| entity_slot.get(&**id).copied())
                 .collect();
             (named, about)
         })
@@ -824,9 +820,9 @@ fn check_duplicate_slugs(articles: &[Arc<RawArticle>], diags: &mut Diagnostics) 
 struct FirstMention {
     target: Ref,
     sentence: Sentence,
-    paragraph: Option<u32>,
-    /// Annotation notes that mention it too.
-    notes: Vec<NoteMention>,
+    paragraph: Option<NonZeroU32>,
+    /// Annotation notes that mention it too, shared with its backlink.
+    notes: Option<Arc<Vec<NoteMention>>>,
 }
 
 fn resolve_article(
@@ -949,8 +945,8 @@ fn resolve_article(
                 d = d.help(format!("add `{id}` to content/entities.yaml, or define it here with `{{id, name, kind}}`"));
             }
             diags.push(d);
-        } else if !about.contains(id) {
-            about.push(id.clone());
+        } else if !about.iter().any(|a: &Arc<str>| **a == **id) {
+            about.push(Arc::from(id.as_str()));
         }
     }
 
@@ -1029,20 +1025,20 @@ fn resolve_article(
                 let at = body.source_of(b, sentence, raw.body());
                 (
                     Sentence::new(sentence, at.map(|at| raw.body_start + at)),
-                    u32::try_from(b + 1).ok(),
+                    u32::try_from(b + 1).ok().and_then(NonZeroU32::new),
                 )
             }
             None => (Sentence::new(m.context.trim(), None), None),
         };
         match &m.target {
-            Ref::Entity(id) => mentions.push(id.to_string()),
-            Ref::Term(id) => terms.push(id.to_string()),
+            Ref::Entity(id) => mentions.push(Arc::clone(id)),
+            Ref::Term(id) => terms.push(Arc::clone(id)),
         }
         firsts.push(FirstMention {
             target: m.target.clone(),
             sentence,
             paragraph,
-            notes: Vec::new(),
+            notes: None,
         });
     }
 
@@ -1061,9 +1057,8 @@ fn resolve_article(
                 kind: a.kind,
                 text: truncate_words(&a.note_text, 300),
             };
-            first_of(&mut firsts, &mut mentions, &mut terms, target)
-                .notes
-                .push(note);
+            let notes = &mut first_of(&mut firsts, &mut mentions, &mut terms, target).notes;
+            Arc::make_mut(notes.get_or_insert_default()).push(note);
         }
     }
 
@@ -1310,7 +1305,7 @@ fn relate(
             if only.is_some() && wanted.binary_search(&i).is_err() {
                 return Vec::new();
             }
-            e.mentions.iter().map(|m| m.article).collect()
+            e.mentions.iter().map(Mention::article).collect()
         })
         .collect();
     for list in &mentioned_in {
@@ -1336,7 +1331,7 @@ fn relate(
                 .mentions
                 .iter()
                 .chain(&a.about)
-                .filter_map(|id| index.get(id.as_str()).copied())
+                .filter_map(|id| index.get(&**id).copied())
                 .collect();
             ids.sort_unstable();
             ids.dedup();

@@ -443,7 +443,7 @@ fn affected(
         for a in old.into_iter().chain(new) {
             selection
                 .entities
-                .extend(a.mentions.iter().chain(&a.about).cloned());
+                .extend(a.mentions.iter().chain(&a.about).map(|id| id.to_string()));
         }
         let lists = &mut selection.lists;
         match (old, new) {
@@ -568,8 +568,8 @@ fn listing(a: &Article) -> impl PartialEq + '_ {
 }
 
 /// The entities an article counts towards.
-fn entity_set(a: &Article) -> BTreeSet<&String> {
-    a.mentions.iter().chain(&a.about).collect()
+fn entity_set(a: &Article) -> BTreeSet<&str> {
+    a.mentions.iter().chain(&a.about).map(|id| &**id).collect()
 }
 
 /// Files of the last build that this one no longer has: pages of removed articles, tags and
