@@ -406,6 +406,11 @@ impl Mention {
         self.article as usize
     }
 
+    /// Points it at the article at `article` of `Site::articles`.
+    pub fn renumber(&mut self, article: usize) {
+        self.article = u32::try_from(article).expect("fewer than 4 billion articles");
+    }
+
     /// The number N of the paragraph that holds it (its id is `p-N`).
     pub fn paragraph(&self) -> Option<u32> {
         self.paragraph.map(NonZeroU32::get)

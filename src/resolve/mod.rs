@@ -6,6 +6,7 @@
 
 pub mod annotations;
 pub mod autolink;
+mod backlinks;
 mod images;
 pub mod links;
 pub mod markdown;
@@ -26,6 +27,7 @@ use crate::site::{
     Registry, Sentence, Site, SiteEvent, Source, Tag, Term, TermInfo,
 };
 use autolink::Linker;
+use backlinks::{FirstMention, mention, mention_about};
 use markdown::Settings;
 
 /// The ids that exist, for checking references.
@@ -287,7 +289,13 @@ fn resolve_inner(
     // cache's map is updated in place, so an edit costs a lookup per article, not a new map.
     let previous = cache.as_deref().map(|c| &c.articles);
     let keep_raw = cache.is_some();
-    let resolve_one = |raw: &Arc<RawArticle>| -> (CachedArticle, bool) {
+    // A build gathers backlinks as it resolves (see `backlinks`); `gloss serve` keeps each
+    // article's first mentions for its next edit.
+    let gatherer = cache
+        .is_none()
+        .then(|| backlinks::Gatherer::new(&registries.entities, &registries.terms));
+    let no_firsts = Arc::new(Vec::new());
+    let resolve_one = |input: usize, raw: &Arc<RawArticle>| -> (CachedArticle, bool) {
         let hit = previous
             .and_then(|p| p.get(&raw.file.path))
             .filter(|c| c.raw.as_ref().is_some_and(|r| Arc::ptr_eq(r, raw)));
@@ -295,10 +303,17 @@ fn resolve_inner(
             Some(hit) => (hit.clone(), true),
             None => {
                 let (article, firsts, diags) = resolve_article(raw, &config, known, linker);
+                let firsts = match &gatherer {
+                    Some(gatherer) => {
+                        gatherer.add(input, &article, firsts);
+                        Arc::clone(&no_firsts)
+                    }
+                    None => Arc::new(firsts),
+                };
                 let entry = CachedArticle {
                     raw: keep_raw.then(|| Arc::clone(raw)),
                     article: Arc::new(article),
-                    firsts: Arc::new(firsts),
+                    firsts,
                     diags: Arc::new(diags),
                 };
                 (entry, false)
@@ -310,14 +325,16 @@ fn resolve_inner(
         // Small pieces, so that no thread is left with a long run of articles at the end.
         Raw::Shared(articles) => articles
             .par_iter()
+            .enumerate()
             .with_max_len(8)
-            .map(resolve_one)
+            .map(|(input, raw)| resolve_one(input, raw))
             .collect(),
         // A build's own articles are let go one by one, as soon as each is resolved.
         Raw::Owned(articles) => articles
             .into_par_iter()
+            .enumerate()
             .with_max_len(8)
-            .map(|raw| resolve_one(&raw))
+            .map(|(input, raw)| resolve_one(input, &raw))
             .collect(),
     };
     // Entities whose related lists may have changed: those of every article resolved anew, as
@@ -334,7 +351,7 @@ fn resolve_inner(
             set.extend(a.about.iter().map(|id| Ref::entity(id)));
         }
     };
-    let mut resolved: Vec<(Arc<Article>, Arc<Vec<FirstMention>>)> = resolved
+    let resolved: Vec<(Arc<Article>, Arc<Vec<FirstMention>>)> = resolved
         .into_iter()
         .map(|(entry, hit)| {
             diags.extend(entry.diags.iter().cloned());
@@ -367,7 +384,14 @@ fn resolve_inner(
             keep
         });
     }
-    resolved.sort_by(|(a, _), (b, _)| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
+    // Newest first; `place[i]` is where the article at place `i` of the input ends up.
+    let mut resolved: Vec<(usize, _)> = resolved.into_iter().enumerate().collect();
+    resolved
+        .sort_by(|(_, (a, _)), (_, (b, _))| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
+    let mut place = vec![0; resolved.len()];
+    for (index, (input, _)) in resolved.iter().enumerate() {
+        place[*input] = index;
+    }
 
     let locations = &registries.locations;
     let mut entities = registries.entities.clone();
@@ -375,7 +399,7 @@ fn resolve_inner(
 
     // Backlinks, in article order (newest first). First mentions are moved, not copied.
     let (articles, firsts): (Vec<Arc<Article>>, Vec<Arc<Vec<FirstMention>>>) =
-        resolved.into_iter().unzip();
+        resolved.into_iter().map(|(_, pair)| pair).unzip();
     // With the same articles in the same order, an article's index is what it was: the
     // backlinks of what no changed article mentions carry over whole.
     let patch = match (cache.as_deref(), &dirty_refs) {
@@ -427,7 +451,10 @@ fn resolve_inner(
                 term.mentions = lists(&Ref::term(id));
             }
         }
-        _ => gather_backlinks(&articles, firsts, &mut entities, &mut terms),
+        _ => match gatherer {
+            Some(gatherer) => gatherer.finish(&place, &mut entities, &mut terms),
+            None => backlinks::gather(&articles, firsts, &mut entities, &mut terms),
+        },
     }
     if let Some(cache) = cache.as_deref_mut() {
         cache.order = articles.clone();
@@ -560,110 +587,6 @@ fn first_of<'f>(
         }
     };
     &mut firsts[at]
-}
-
-fn mention(article: usize, first: &FirstMention) -> Mention {
-    Mention::new(
-        article,
-        first.sentence.clone(),
-        first.paragraph,
-        first.notes.clone(),
-    )
-}
-
-/// An article lists the entity in its front matter without mentioning it in the text.
-fn mention_about(article: usize) -> Mention {
-    Mention::new(article, Sentence::None, None, None)
-}
-
-/// Every entity's and term's backlinks, in article order (newest first), gathered by slot
-/// rather than looked up in the maps for each of the site's mentions.
-fn gather_backlinks(
-    articles: &[Arc<Article>],
-    firsts: Vec<Arc<Vec<FirstMention>>>,
-    entities: &mut Registry<Entity>,
-    terms: &mut Registry<Term>,
-) {
-    let entity_slot: FxHashMap<&str, usize> = entities
-        .keys()
-        .enumerate()
-        .map(|(i, id)| (id.as_str(), i))
-        .collect();
-    let term_slot: FxHashMap<&str, usize> = terms
-        .keys()
-        .enumerate()
-        .map(|(i, id)| (id.as_str(), i))
-        .collect();
-    // Looking the slots up reads every target's id: done on all threads. What is left to do in
-    // order is appending to the lists.
-    let entity_count = entities.len();
-    // Per article: the slot of each first mention, and of each entity it is only about.
-    let slots: Vec<(Vec<Option<usize>>, Vec<usize>)> = firsts
-        .par_iter()
-        .zip(articles)
-        .map(|(firsts, article)| {
-            let named = firsts
-                .iter()
-                .map(|first| match &first.target {
-                    Ref::Entity(id) => entity_slot.get(&**id).copied(),
-                    Ref::Term(id) => term_slot.get(&**id).map(|&i| entity_count + i),
-                })
-                .collect();
-            let about = article
-                .about
-                .iter()
-                .filter(|id| !article.mentions.contains(id))
-                .filter_map(|id| entity_slot.get(&**id).copied())
-                .collect();
-            (named, about)
-        })
-        .collect();
-    // Lists made to size: grown by doubling, they held 16 MB of spare room at 10,000 articles
-    // (massif: 44 MB for 28 MB of entries).
-    let mut sizes = vec![0usize; entity_count + terms.len()];
-    for (named, about) in &slots {
-        for &slot in named.iter().flatten().chain(about) {
-            sizes[slot] += 1;
-        }
-    }
-    // Made on all threads: each new list faults in fresh pages (28 MB at 10,000 articles).
-    let mut lists: Vec<Vec<Mention>> = sizes.into_par_iter().map(Vec::with_capacity).collect();
-    // Filled on all threads, each one a range of slots: appending 440,000 entries on one
-    // thread (and faulting in the lists' fresh pages) left the others idle for 50-70 ms at
-    // 10,000 articles. Every range reads all the articles' slots, which is cheap next to the
-    // appending; the entries are copies (a sentence is mostly a place in the source).
-    let per_range = lists
-        .len()
-        .div_ceil(rayon::current_num_threads().max(1))
-        .max(1);
-    lists
-        .par_chunks_mut(per_range)
-        .enumerate()
-        .for_each(|(piece, lists)| {
-            let range = piece * per_range..piece * per_range + lists.len();
-            for (index, (list, (named, about))) in firsts.iter().zip(&slots).enumerate() {
-                for (first, &slot) in list.iter().zip(named) {
-                    if let Some(slot) = slot.filter(|&s| range.contains(&s)) {
-                        lists[slot - range.start].push(mention(index, first));
-                    }
-                }
-                for &slot in about.iter().filter(|&&s| range.contains(&s)) {
-                    lists[slot - range.start].push(mention_about(index));
-                }
-            }
-        });
-    drop((entity_slot, term_slot));
-    // What is left, made on the other threads, is freed on one of them: handing 20,000 small
-    // allocations back one by one cost this thread 30 ms at 10,000 articles while the others
-    // waited.
-    rayon::spawn(move || drop((firsts, slots)));
-    let mut lists = lists.into_iter();
-    for (entity, list) in entities.values_mut().zip(lists.by_ref()) {
-        entity.mentions = Arc::new(list);
-    }
-    for (term, list) in terms.values_mut().zip(lists) {
-        term.mentions = Arc::new(list);
-    }
 }
 
 /// Registry entries nobody mentions are probably misspelt names or leftovers.
@@ -813,16 +736,6 @@ fn check_duplicate_slugs(articles: &[Arc<RawArticle>], diags: &mut Diagnostics) 
             seen.insert(&article.slug, article);
         }
     }
-}
-
-/// The first mention of an entity or term in an article, for its backlink.
-#[derive(Clone)]
-struct FirstMention {
-    target: Ref,
-    sentence: Sentence,
-    paragraph: Option<NonZeroU32>,
-    /// Annotation notes that mention it too, shared with its backlink.
-    notes: Option<Arc<Vec<NoteMention>>>,
 }
 
 fn resolve_article(
