@@ -1184,7 +1184,8 @@ fn truncate_words(text: &str, max: usize) -> String {
 /// For each entity, walks the articles that mention it and counts the other entities in them in
 /// one dense array reused across entities: at 10,000 articles that is millions of increments, and
 /// a dense array keeps them in cache where per-entity hash maps did not.
-/// Returns the entity index lists it worked out, by article, for the cache.
+/// Returns the entity index lists it worked out, by article, for the cache (`known_ids`, the
+/// lists of earlier runs); none without one, so that a build frees them at once.
 /// How many related entities an entity page lists.
 const RELATED: usize = 12;
 
@@ -1211,19 +1212,11 @@ fn relate(
     // the archive.
     let all: Vec<&Entity> = entities.values().collect();
     let mut needed = vec![only.is_none(); articles.len()];
-    let mentioned_in: Vec<Vec<usize>> = all
-        .iter()
-        .enumerate()
-        .map(|(i, e)| {
-            if only.is_some() && wanted.binary_search(&i).is_err() {
-                return Vec::new();
+    if only.is_some() {
+        for &e in &wanted {
+            for m in all[e].mentions.iter() {
+                needed[m.article()] = true;
             }
-            e.mentions.iter().map(Mention::article).collect()
-        })
-        .collect();
-    for list in &mentioned_in {
-        for &a in list {
-            needed[a] = true;
         }
     }
     let empty: Arc<Vec<u32>> = Arc::default();
@@ -1249,7 +1242,9 @@ fn relate(
             ids.sort_unstable();
             ids.dedup();
             let ids = Arc::new(ids);
-            *computed = Some(Arc::clone(&ids));
+            if known_ids.is_some() {
+                *computed = Some(Arc::clone(&ids));
+            }
             ids
         })
         .collect();
@@ -1269,7 +1264,7 @@ fn relate(
         .map_init(
             || (vec![0u32; names.len()], Vec::new(), Vec::new()),
             |(counts, touched, keys), a| {
-                for &article in &mentioned_in[a] {
+                for article in all[a].mentions.iter().map(Mention::article) {
                     for &b in &ids[starts[article]..starts[article + 1]] {
                         if b as usize != a {
                             if counts[b as usize] == 0 {
