@@ -302,7 +302,7 @@ pub fn generate_from(
         timings.phases.push((
             "index",
             search.build,
-            "part of render: Pagefind's index built and compressed after the last page".into(),
+            "part of render: Pagefind's index built and compressed after the last indexed page, while the other pages render".into(),
         ));
     }
     Ok(Rendered {

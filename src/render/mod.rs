@@ -489,7 +489,16 @@ pub fn render_selected(
         }
         Ok(())
     };
+    // With search, the pages the index takes come first: once they are in, the index is built
+    // on its own thread while the other pages render, rather than after the last of them with
+    // a core idle (0.66 s at 10,000 articles).
+    let (jobs, later): (Vec<Job>, Vec<Job>) = if indexer.is_some() {
+        jobs.into_iter().partition(indexed)
+    } else {
+        (jobs, Vec::new())
+    };
     let make_pages = || -> Result<(Vec<RenderError>, Option<search::Timings>), RenderError> {
+        let mut indexer = indexer;
         let mut failures: Vec<RenderError> = Vec::new();
         let mut search_timings = None;
         for jobs in jobs.chunks(chunk) {
@@ -500,9 +509,8 @@ pub fn render_selected(
                 .with_max_len(4)
                 .map(|job| {
                     let file = r.render(job).map_err(|d| RenderError::Templates(vec![d]))?;
-                    let parsed = match (&indexer, job) {
-                        // An entity's later pages repeat its name: only the first is indexed.
-                        (Some(indexer), Job::Article(_) | Job::Entity(_, 1)) => {
+                    let parsed = match &indexer {
+                        Some(indexer) if indexed(job) => {
                             match search_record(site, search_url(&file.path), &file.bytes) {
                                 Some(record) => indexer.parse(record),
                                 None => {
@@ -528,8 +536,21 @@ pub fn render_selected(
                 }
             }
         }
+        if let Some(indexer) = indexer.as_mut() {
+            index_terms(site, &strings, indexer);
+            indexer.close();
+        }
+        let rendered: Vec<Result<(), RenderError>> = later
+            .par_iter()
+            .with_max_len(4)
+            .map(|job| {
+                let file = r.render(job).map_err(|d| RenderError::Templates(vec![d]))?;
+                emit(file)?;
+                Ok(())
+            })
+            .collect();
+        failures.extend(rendered.into_iter().filter_map(Result::err));
         if let Some(indexer) = indexer {
-            index_terms(site, &strings, &indexer);
             match indexer.finish() {
                 Ok((files, timings)) => {
                     search_timings = Some(timings);
@@ -607,6 +628,12 @@ enum Job<'a> {
     Page(usize),
     NotFound,
     Search,
+}
+
+/// Whether the search index takes the page `job` makes: articles and entity pages (an entity's
+/// later pages repeat its name: only the first is indexed).
+fn indexed(job: &Job) -> bool {
+    matches!(job, Job::Article(_) | Job::Entity(_, 1))
 }
 
 /// A rendered article or entity page, as the search index wants it.

@@ -173,7 +173,8 @@ pub struct Indexer {
 pub struct Timings {
     /// Parsing pages for the index, CPU time summed over the render threads.
     pub parse: Duration,
-    /// Building the index from the parsed pages and compressing its files, after the last page.
+    /// Building the index from the parsed pages and compressing its files, after the last
+    /// indexed page.
     pub build: Duration,
     pub pages: usize,
     /// Pages missing from the index or without text in it: (URL, why), by URL.
@@ -246,6 +247,12 @@ impl Indexer {
             // A failed indexer reports itself in `finish`.
             let _ = tx.send(parsed);
         }
+    }
+
+    /// Says that every record is in: the index is built on its own thread from now on, while
+    /// the caller goes on with other work; [`Self::finish`] waits for it.
+    pub fn close(&mut self) {
+        drop(self.tx.take());
     }
 
     /// The files of `pagefind/`, once every record is in, and where the time went.
